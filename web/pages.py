@@ -26,8 +26,6 @@ from web.security import (
 from web.templating import root
 
 FAILED_LOGIN_DELAY = 1.0  # seconds, on every failed login (the lockout comes on top)
-#: A calendar subscription's description: who or what it is for, not a document (walk57c 5).
-TOKEN_LABEL_MAX = 200  # characters: regie.feeds.LABEL_MAX, the command line's too
 SECURITY_HEADERS = {
     "Cache-Control": "no-store",
     "X-Content-Type-Options": "nosniff",
@@ -399,7 +397,7 @@ def _contact_names(app: Any) -> dict[str, str]:
 
 
 def _agenda(request: Request, user: LoggedIn, **extra: Any) -> Response:
-    from regie.feeds import list_tokens
+    from regie.feeds import LABEL_MAX, list_tokens
     from web.scope_form import plan_choices, scope_names
 
     app = request.app.state.regie
@@ -417,8 +415,8 @@ def _agenda(request: Request, user: LoggedIn, **extra: Any) -> Response:
         "problem": None,  # a ScopeProblem: what is wrong with the "Bereik" given
         "scope": "programme",
         "label": "",
-        "label_max": TOKEN_LABEL_MAX,
-        "label_too_long": False,  # the description is longer than TOKEN_LABEL_MAX
+        "label_max": LABEL_MAX,
+        "label_too_long": False,  # the description is longer than LABEL_MAX
         "label_invisible": "",  # or a character it may not hold, in Dutch (walk57b 7)
         **extra,
     }
@@ -437,7 +435,7 @@ def agenda(request: Request) -> Response:
 async def agenda_create(request: Request) -> Response:
     from governance.characters import describe_nl, refused_character
     from regie.errors import InvalidInput
-    from regie.feeds import create_token
+    from regie.feeds import LABEL_MAX, create_token
     from web.answers import current_plan
     from web.scope_form import scope_problem
 
@@ -454,7 +452,7 @@ async def agenda_create(request: Request) -> Response:
     app = request.app.state.regie
     plan = await run_in_threadpool(current_plan, app)
     problem = scope_problem(scope, plan)
-    too_long = label is not None and (len(label) > TOKEN_LABEL_MAX or bool(invisible))
+    too_long = label is not None and (len(label) > LABEL_MAX or bool(invisible))
     if problem is None and not too_long:
         try:
             made = await run_in_threadpool(create_token, app, scope, label, _now())
