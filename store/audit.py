@@ -18,6 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from governance.counts import count as ids
 from store import digest_items, pg_guards
 from store.actor import current_actor
 from store.dialect import dialect_name, insert_function
@@ -413,7 +414,8 @@ def _sqlite_gaps(session: Session) -> list[str]:
             missing = _missing_ids(session, name)
             shown = ", ".join(str(i) for i in missing[:10]) + (" …" if len(missing) > 10 else "")
             problems.append(
-                f"{name}: {top - count} id(s) missing between 1 and {top} (rows deleted?): {shown}"
+                f"{name}: {ids(top - count, 'id')} missing between 1 and {top} "
+                f"(rows deleted?): {shown}"
             )
     return problems
 

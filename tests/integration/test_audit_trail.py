@@ -309,7 +309,7 @@ def test_verify_finds_dropped_and_disabled_triggers_and_deleted_rows(
     found = {
         "sqlite": [
             "trigger status_updates_no_delete: missing (dropped?)",
-            "status_updates: 1 id(s) missing between 1 and 3 (rows deleted?): 2",
+            "status_updates: 1 id missing between 1 and 3 (rows deleted?): 2",
         ],
         "postgresql": [  # sequences leave gaps by design: not reported there
             "trigger events_append_only on events: disabled",

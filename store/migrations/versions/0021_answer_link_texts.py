@@ -188,12 +188,15 @@ def upgrade() -> None:
     tokens = [{"id": link_id, "token": token} for link_id, token in new_tokens.items()]
     _store(changed, tokens)
     if kept:
+        one = len(kept) == 1
         print(  # once, on the upgrading command's stderr (`regie db upgrade`, or any first
             # command on SQLite); migrations have no other way to the operator
-            f"migration 0021: REGIE_SECRET_KEY is not set: {len(kept)} queued message(s) keep "
-            "their answer links as stored (they are delivered and answer as before, and stay "
-            "readable in the database and its backups until sent and expired); messages queued "
-            "from now on store no link",
+            f"migration 0021: REGIE_SECRET_KEY is not set: {len(kept)} queued "
+            + ("message keeps its answer link" if one else "messages keep their answer links")
+            + " as stored ("
+            + ("it is" if one else "they are")
+            + " delivered and answer as before, and stay readable in the database and its "
+            "backups until sent and expired); messages queued from now on store no link",
             file=sys.stderr,
         )
 
