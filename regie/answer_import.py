@@ -113,7 +113,7 @@ def import_updates(app: App, path: Path, as_of: date, *, again: bool = False) ->
     if not again and path.is_file():  # the cheaper, truer answer first (walk56a 9)
         with app.session() as session:
             refuse_repeat(session, plan.programme.id, path, file_sha256(path))
-    rows = read_rows(path)
+    rows, named = read_rows(path)
     planned = {d.item_id: _planned(d) for d in plan.deadlines()}
     formers = FormerGereeds(app, plan)
     regereed: dict[int, tuple[str, FormerGereed]] = {}  # line → item, the gereed it had
@@ -150,8 +150,8 @@ def import_updates(app: App, path: Path, as_of: date, *, again: bool = False) ->
                 f"status: {row['status'].strip()[:40]!r} is not a status (use op schema, risico, "
                 "gereed or vervallen; or on_track, at_risk, done, cancelled)"
             )
-        forecast = _date(row.get("forecast", ""), "forecast", bad)
-        completed_on = _date(row.get("completed_on", ""), "completed_on", bad)
+        forecast = _date(row.get("forecast", ""), named["forecast"], bad)
+        completed_on = _date(row.get("completed_on", ""), named["completed_on"], bad)
         for name in REQUIRED:
             if not row.get(name, "").strip():
                 bad.append(f"{name}: empty")
@@ -194,7 +194,9 @@ def import_updates(app: App, path: Path, as_of: date, *, again: bool = False) ->
                     unsigned.append(line)
         except AnswerRefused as exc:
             if exc.problems:
-                problems.extend(f"{where}: {p.field}: {p.en}" for p in exc.problems)
+                problems.extend(
+                    f"{where}: {named.get(p.field, p.field)}: {p.en}" for p in exc.problems
+                )
             else:
                 problems.append(f"{where}: {exc.lines[0]}")
     if problems:
@@ -416,8 +418,9 @@ def _status(text: str) -> str:
     return text.strip()
 
 
-def read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
-    """(line number, row) for every data row; InvalidInput for an unreadable file or header."""
+def read_rows(path: Path) -> tuple[list[tuple[int, dict[str, str]]], dict[str, str]]:
+    """(line number, row) for every data row, keyed by the answer columns' own names, and those
+    names as the sheet's header gives them; InvalidInput for an unreadable file or header."""
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -506,7 +509,13 @@ def read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
         raise InvalidInput(*problems, f"{path}:{reader.line_num}: {said}") from None
     if problems:
         raise InvalidInput(*problems, f"{path}: nothing imported")
-    return rows
+    # Each answer column by the name the sheet gave it, for the messages about its cells: an
+    # office that typed in "prognose" is told about "prognose" (a column left out: the sheet's
+    # name for it).
+    sheet_name = {v: k for k, v in DUTCH.items()}
+    said_as = {c: sheet_name.get(c, c) for c in COLUMNS}
+    said_as.update((DUTCH.get(n, n), n) for n in named)
+    return rows, said_as
 
 
 #: What a file starts with when it is a workbook, not text (checked before it is decoded).

@@ -71,6 +71,29 @@ def test_one_bad_row_stores_nothing_and_names_every_line(regie_home: Path, tmp_p
     assert updates(regie_home) == []
 
 
+def test_problems_name_the_columns_as_the_sheet_does(regie_home: Path, tmp_path: Path) -> None:
+    """The update sheet's Dutch columns (prognose, gereed op, toelichting): a problem in one of
+    them is told by that name, not by the English name it is read as."""
+    csv = write(
+        tmp_path,
+        "item,status,prognose,gereed op,toelichting,contact\n"
+        "1.1.1,on_track,2025-13-01,,,anna\n"
+        "1.1.2,on_track,,2025-05-30,,anna\n"
+        "1.2,on_track,2025-05-01,,,bram\n"
+        f"1.1.1,at_risk,,,{'x' * 2001},anna\n",
+    )
+    result = regie("import-updates", str(csv), "--as-of", "2025-06-02", env=ENV)
+    assert result.code == 2
+    lines = result.err.strip().splitlines()
+    assert (
+        lines[0] == f"{csv}:2: prognose: '2025-13-01' is not a date (use YYYY-MM-DD or DD-MM-YYYY)"
+    )
+    assert lines[1] == f"{csv}:3: gereed op: only with status done"
+    assert lines[2] == f"{csv}:4: prognose: 2025-05-01 is before the update's date 2025-06-02"
+    assert lines[3].startswith(f"{csv}:5: toelichting: 2001 characters, at most")
+    assert not any(w in result.err for w in ("forecast", "completed_on", "note:"))
+
+
 def test_bad_header_and_missing_file(regie_home: Path, tmp_path: Path) -> None:
     csv = write(tmp_path, "item,state\n1.1.1,on_track\n")
     result = regie("import-updates", str(csv), env=ENV)

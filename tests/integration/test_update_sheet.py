@@ -315,7 +315,7 @@ def test_the_answer_columns_are_dutch_and_the_english_names_still_import(
     wrong = fill(tmp_path, rows, {"2.1": {"status": "gereed", "gereed op": "morgen"}})
     result = regie("import-updates", str(wrong), "--as-of", DAY, env=ENV)
     assert result.code == 2
-    assert "completed_on: 'morgen' is not a date" in result.err  # the column is read
+    assert "gereed op: 'morgen' is not a date" in result.err  # read, and named as the sheet does
     both = tmp_path / "beide.csv"
     both.write_text("item;status;note;Toelichting\n2.1;risico;a;b\n", encoding="utf-8")
     result = regie("import-updates", str(both), "--as-of", DAY, env=ENV)
