@@ -40,6 +40,11 @@ class ReportRef:
     end: date
 
 
+#: The longest decision text: a decision is read as one line of the minutes and the packs'
+#: decision lists (the reasoning belongs in the meeting's notes); as long as an owner's note.
+DECISION_TEXT_MAX = 2000
+
+
 @dataclass(frozen=True, slots=True)
 class Decision:
     body_id: str

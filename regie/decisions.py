@@ -283,6 +283,7 @@ def add_decision(
     of the same meeting this one corrects (:func:`regie.decision_fix.corrected_decision`)."""
     from governance.characters import describe_en, refused_character
     from governance.decisions import (
+        DECISION_TEXT_MAX,
         Decision,
         DecisionKind,
         decided_by,
@@ -301,6 +302,11 @@ def add_decision(
         # or direction-changing character is not (fix57e 3).
         raise InvalidInput(f"--text: contains {describe_en(found[1])} at character "
                            f"{found[0] + 1}: remove it")  # fmt: skip
+    if len(text.strip()) > DECISION_TEXT_MAX:
+        raise InvalidInput(
+            f"--text: {len(text.strip())} characters, at most {DECISION_TEXT_MAX}: record what "
+            "was decided; the reasoning belongs in the minutes"
+        )
     if set_gereed and cancel:
         raise InvalidInput("give --set-gereed or --cancel, not both")
     if restore and cancel:

@@ -217,3 +217,27 @@ def test_a_text_over_lines_is_listed_on_one_and_control_characters_are_refused(
         f"| 12 april 2016 | {BODY_NAME} | – | Eerste regel Tweede regel | besluit |",
         f"| 12 april 2016 | {BODY_NAME} | – | Oud\ufffd besluit | besluit |",
     ]
+
+
+def test_a_decision_text_longer_than_the_limit_is_refused_and_nothing_recorded(app: App) -> None:
+    """A decision is a line of the minutes and of every later pack's decision list: a pasted
+    memo of pages is refused with its length and the limit; one at the limit is recorded."""
+    from governance.decisions import DECISION_TEXT_MAX
+
+    before = regie("decision", "list", "--format", "json", env=cli_env(app))
+    too_long = "Besluit " + "x" * (DECISION_TEXT_MAX - 7)
+    refused = regie("decision", "add", "--body", "stuurgroep", "--meeting", "2016-04-12",
+                    "--text", too_long, env=cli_env(app))  # fmt: skip
+    assert refused.code == 2, refused.err
+    assert refused.err.strip() == (
+        f"--text: {DECISION_TEXT_MAX + 1} characters, at most {DECISION_TEXT_MAX}: record what "
+        "was decided; the reasoning belongs in the minutes"
+    )
+    after = regie("decision", "list", "--format", "json", env=cli_env(app))
+    assert after.out == before.out
+    fits = regie("decision", "add", "--body", "stuurgroep", "--meeting", "2016-04-12",
+                 "--text", too_long[:-1], env=cli_env(app))  # fmt: skip
+    assert fits.code == 0, fits.err
+    texts = [r["text"] for r in json.loads(regie("decision", "list", "--format", "json",
+                                                  env=cli_env(app)).out)]  # fmt: skip
+    assert texts[-1] == too_long[:-1]
