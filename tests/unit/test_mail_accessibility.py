@@ -136,3 +136,23 @@ def test_the_summarys_sections_are_headings() -> None:
     text = render("round_summary.txt.j2", **MAILS["round_summary"])
     for heading in mail.headings:  # the text version has the same sections
         assert f"{heading}:" in text
+
+
+#: Words only the HTML part has: its table's header and cells ("Nr", "geen datum") and the
+#: answer links' text ("Update geven over 2.2.1").
+HTML_ONLY = frozenset({"nr", "geen", "datum", "update", "geven"})
+
+
+@pytest.mark.parametrize("kind", sorted(MAILS))
+def test_the_html_part_says_the_words_of_the_text_part(kind: str) -> None:
+    """walk58c 2: a block tag at a line's end took the line break, the only space between two
+    words (trim_blocks): every reminder's HTML read "een update overde volgende 4 punten". A word
+    of the HTML part that the text part does not have is such a join (or a new difference)."""
+    import html
+    import re
+
+    html_part = render(f"{kind}.html.j2", **MAILS[kind])
+    shown = re.sub(r"(?s)<style.*?</style>|<title>.*?</title>|<[^>]+>", " ", html_part)
+    words = set(re.findall(r"[^\W\d_]+", html.unescape(shown).lower()))
+    text_words = set(re.findall(r"[^\W\d_]+", render(f"{kind}.txt.j2", **MAILS[kind]).lower()))
+    assert words - text_words <= HTML_ONLY, sorted(words - text_words - HTML_ONLY)
