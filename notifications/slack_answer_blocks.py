@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from notifications.words import button_label, status_label
+from notifications.words import button_about, button_label, status_label
 
 ACTION_PREFIX = "regie_answer:"
 MODAL = "modal"
@@ -38,6 +38,7 @@ def edit_actions(item_id: str) -> dict[str, Any]:
                 "text": {"type": "plain_text", "text": button_label("edit")},
                 "action_id": f"{ACTION_PREFIX}{MODAL}",
                 "value": item_id,
+                "accessibility_label": button_about(button_label("edit"), item_id),
             }
         ],
     }
@@ -54,6 +55,8 @@ def _button(
         "text": {"type": "plain_text", "text": label},
         "action_id": f"{ACTION_PREFIX}{action}",
         "value": item_id,
+        # The same labels repeat under every item: a screen reader hears which (walk58c 3).
+        "accessibility_label": button_about(label, item_id),
     }
     if style:
         b["style"] = style

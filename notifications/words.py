@@ -35,6 +35,13 @@ def button_label(code: str) -> str:
     return str(getattr(catalogue(CATALOGUE), f"button_{code}")())
 
 
+def button_about(label: str, item_id: str) -> str:
+    """A button's label that names its item, for a screen reader (Slack's
+    ``accessibility_label``: at most 75 characters, so a long id is cut with an ellipsis)."""
+    said = str(catalogue(CATALOGUE).button_about(label, item_id))  # type: ignore[attr-defined]
+    return said if len(said) <= 75 else said[:74] + "…"
+
+
 @cache
 def catalogue(name: str) -> TemplateModule:
     """Catalogue ``notifications/templates/<name>`` as a module of its macros."""

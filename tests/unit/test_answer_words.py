@@ -25,6 +25,25 @@ def test_the_slack_buttons_read_as_before() -> None:
     assert _labels(edit_actions("1.1.1")) == ["Wijzigen"]
 
 
+def test_every_button_names_its_item_for_a_screen_reader() -> None:
+    """walk58c 3: "Gereed…", "Nieuwe datum…" repeat under every item of a digest; a screen reader
+    heard the same buttons up to 17 times. Each says its item (Slack: at most 75 characters)."""
+
+    def said(block: dict[str, object]) -> list[str]:
+        return [e["accessibility_label"] for e in block["elements"]]  # type: ignore[attr-defined]
+
+    assert said(answer_actions("1.1.1")) == [
+        "Op schema (punt 1.1.1)", "Risico (punt 1.1.1)", "Gereed… (punt 1.1.1)",
+        "Update geven (punt 1.1.1)",
+    ]  # fmt: skip
+    assert said(overdue_actions("2.3")) == [
+        "Gereed… (punt 2.3)", "Nieuwe datum… (punt 2.3)", "Loopt vast… (punt 2.3)",
+    ]  # fmt: skip
+    assert said(edit_actions("4")) == ["Wijzigen (punt 4)"]
+    long = said(overdue_actions("A" * 80))
+    assert all(len(s) == 75 and s.endswith("…") for s in long), long
+
+
 def test_the_python_names_and_the_messages_use_the_catalogue() -> None:
     from notifications.render import environment
     from regie.slack_modals import QUICK, STATUS_LABELS
