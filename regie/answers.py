@@ -371,6 +371,7 @@ def store_answers(
     from governance.events import status_updated
     from regie.services import sync_store
     from store import EventRecord, Repository, UnknownItem
+    from store.actor import current_actor
     from store.answers import write_lock
 
     recorded: list[Recorded] = []
@@ -392,12 +393,11 @@ def store_answers(
                     Refusal.UNKNOWN_ITEM, f"{update.item_id}: not in the database"
                 ) from None
             event = status_updated(stored)
+            # Who typed it in, as the update's recorded_by and every command's event say it
+            # (walk58b 3: an audit export filtered on the actor missed the update events).
+            payload = {**event.payload, "by": current_actor()}
             repo.record_events(
-                [
-                    EventRecord(
-                        event.name, event.item_id, event.occurred_on, dict(event.payload), event.key
-                    )
-                ]
+                [EventRecord(event.name, event.item_id, event.occurred_on, payload, event.key)]
             )
             if within is not None:
                 within(session, stored)

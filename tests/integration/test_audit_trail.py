@@ -349,6 +349,9 @@ def test_cli_operator_export_events_and_decision_times(
     assert (update["actor"], update["business_date"]) == ("alice", "2015-10-01")
     assert datetime.fromisoformat(update["recorded_at"]).utcoffset() == timedelta(0)
     assert next(r for r in rows if r["kind"] == "decision")["actor"] == "bob"
+    # Its event names who typed it in too, as every command's event does (walk58b 3).
+    event = next(r for r in rows if r["kind"] == "regie.status.updated")
+    assert event["actor"] == "alice", event
 
     events = regie("events", "--recorded-since", "2020-01-01", "--format", "csv").out
     header, *lines = events.splitlines()
