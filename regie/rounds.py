@@ -859,6 +859,7 @@ def _queue(
                     "asked_of_you": context["asked_of_you"],  # Slack's chase intro reads it
                     "asked_office": context["asked_office"],
                     "answered_some": context["answered_some"],
+                    **office_fields(plan),  # Slack's chase names the office as the plan does
                 }
                 # The office's summary: its response per organisation, as the mail lists it.
                 | ({"organisations": progress["organisations"]} if kind == "round_summary" else {})

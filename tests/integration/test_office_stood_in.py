@@ -46,10 +46,16 @@ OFFICE_AT_PB = "    organisation: PB\n    email: bureau@example.org\n"
 OFFICE_AT_GEM = "    organisation: GEM\n    email: bureau@example.org\n"
 
 
-def _plan_text(*, office_at_gem: bool, anna: str) -> str:
+#: The plan's own name for the office (walk58a 1: the chase said "het programmabureau").
+NAMED = "  short_title: Fietsroutes\n  office_name: Projectbureau\n  office_article: het\n"
+
+
+def _plan_text(*, office_at_gem: bool, anna: str, named: bool = False) -> str:
     text = ANSWERS_PLAN.read_text(encoding="utf-8")
     assert ANNA in text and OFFICE_AT_PB in text
     text = text.replace(ANNA, anna)
+    if named:
+        text = text.replace("  short_title: Fietsroutes\n", NAMED)
     return text.replace(OFFICE_AT_PB, OFFICE_AT_GEM) if office_at_gem else text
 
 
@@ -86,14 +92,20 @@ def _asked(app: App) -> list[tuple[str, str]]:
 
 
 @RULE_ONLY
-@pytest.mark.parametrize("office_at_gem", [False, True], ids=["office-elsewhere", "office-at-gem"])
+@pytest.mark.parametrize(
+    ("office_at_gem", "named"),
+    [(False, False), (True, False), (False, True)],
+    ids=["office-elsewhere", "office-at-gem", "office-named"],
+)
 def test_a_contact_added_mid_round_is_chased_instead_of_the_office(
-    tmp_path: Path, migrated_url: str, office_at_gem: bool
+    tmp_path: Path, migrated_url: str, office_at_gem: bool, named: bool
 ) -> None:
     """GEM has no contact of its own when the round starts (the office answers for it, as a
-    stand-in or as GEM's only contact); a plan edit gives it anna before the chase."""
-    app = _app(tmp_path, migrated_url, _plan_text(office_at_gem=office_at_gem, anna=""))
-    sent = _run_round(app, _plan_text(office_at_gem=office_at_gem, anna=ANNA))
+    stand-in or as GEM's only contact); a plan edit gives it anna before the chase. The chase
+    names the office as the plan does (``office_name``)."""
+    first = _plan_text(office_at_gem=office_at_gem, anna="", named=named)
+    app = _app(tmp_path, migrated_url, first)
+    sent = _run_round(app, _plan_text(office_at_gem=office_at_gem, anna=ANNA, named=named))
     assert "round:1:office:request" in sent
     assert ("1.1.1", "office") in _asked(app)  # the request stays on record
     chases = sorted(k for k in sent if ":chase:" in k)
@@ -104,15 +116,16 @@ def test_a_contact_added_mid_round_is_chased_instead_of_the_office(
     assert chase.payload["asked_of_you"] == 0
     mail = " ".join(delivered_text(app, chase.key).split())
     # Who was asked before anna (review50 3): the office as a stand-in, or GEM's own contact.
+    office = "het projectbureau" if named else "het programmabureau"
     went_to = (
         "een andere contactpersoon voor uw organisatie"
         if office_at_gem
-        else "het programmabureau (er was toen geen contactpersoon voor uw organisatie)"
+        else f"{office} (er was toen geen contactpersoon voor uw organisatie)"
     )
     said = f"Ons verzoek daarover ging eerder naar {went_to}; u bent nu aanspreekpunt."
     assert said in mail and said in " ".join((chase.body_html or "").split())
     assert chase.payload["asked_office"] == (0 if office_at_gem else 3)
-    to = "een andere contactpersoon" if office_at_gem else "het programmabureau"
+    to = "een andere contactpersoon" if office_at_gem else office
     assert f"ging eerder naar {to}; u bent nu aanspreekpunt." in _intro(chase)  # Slack
     assert "heeft geen contactpersoon meer" not in mail  # no "Let op" line
     assert len(LINK.findall(delivered_text(app, chase.key))) == 3  # links of anna's own
