@@ -259,7 +259,7 @@ def _calendar(top: Fields, problems: Problems) -> CalendarConfig:
         problems.add(
             f.value("holidays_country"),
             f"holidays_country {shown(country)} must be a two-letter country code such as "
-            f"'NL'{hint}",
+            f"'NL'{hint or _country_hint(country)}",
         )
     seasons = dict(DEFAULT_SEASONS)
     seasons.update(_seasons(f, problems))
@@ -556,3 +556,31 @@ def _reports(
             )
         )
     return tuple(out)
+
+
+def _country_hint(text: str) -> str:
+    """' (did you mean 'BE', België?)' for a country's three-letter code or its name in Dutch
+    or English ('Belgie', 'BEL', 'Duitsland'), among the countries the calendar knows; ''
+    otherwise. Read only when the code is wrong."""
+    import difflib
+    import unicodedata
+
+    from babel import Locale
+    from holidays import registry  # the calendar's own list of countries
+
+    def plain(name: str) -> str:
+        decomposed = unicodedata.normalize("NFKD", name.casefold())
+        return "".join(c for c in decomposed if c.isalnum())
+
+    dutch, english = Locale("nl").territories, Locale("en").territories
+    by_name: dict[str, str] = {}
+    for _, code, alpha3, *_ in registry.COUNTRIES.values():
+        by_name[alpha3.lower()] = code
+        for names in (english, dutch):  # Dutch last: its spelling wins a name both share
+            if code in names:
+                by_name[plain(names[code])] = code
+    found = difflib.get_close_matches(plain(text), list(by_name), n=1, cutoff=0.75)
+    if not found:
+        return ""
+    code = by_name[found[0]]
+    return f" (did you mean {shown(code)}, {dutch.get(code, code)}?)"

@@ -157,7 +157,7 @@ def _rule(meetings: Fields, problems: Problems) -> MeetingRule | None:
         if weekday is None:
             problems.add(
                 f.value("weekday"),
-                f"unknown weekday {shown(name)}{suggest(name.lower(), list(WEEKDAYS))}",
+                f"unknown weekday {shown(name)}{_weekday_hint(name)}",
             )
     nth = f.integer("nth")
     if nth is not None and nth not in (1, 2, 3, 4, -1):
@@ -294,3 +294,13 @@ __all__ = ["indicators", "is_mapping", "meeting_schedule", "text_of"]
 def _one_line(text: str | None) -> str | None:
     """A folded ``location: >`` ends with a line break the value does not mean (review57 3)."""
     return text[:-1] if text is not None and text.endswith("\n") else text
+
+
+def _weekday_hint(name: str) -> str:
+    """The day meant by a short form ('di', 'wo', 'thu') or a typo, else which names are read."""
+    short = [d for d in WEEKDAYS if len(name) >= 2 and d.startswith(name.lower())]
+    if len(short) == 1:
+        return f" (did you mean {shown(short[0])}?)"
+    return suggest(name.lower(), list(WEEKDAYS)) or (
+        ": a day's full name in Dutch or English, such as 'dinsdag' or 'tuesday'"
+    )

@@ -90,7 +90,17 @@ def test_wrong_extra_days_off_are_named_at_their_line_and_column() -> None:
     ]
     assert problems(plan_text(calendar="{holidays_country: BEL}")) == [
         "plan.yaml:3:30: holidays_country 'BEL' must be a two-letter country code such as 'NL'"
+        " (did you mean 'BE', België?)"
     ]
+    # A country's name, in Dutch or English (walk58a 7: 'Belgie' was told only of 'NL').
+    assert problems(plan_text(calendar="{holidays_country: Belgie}")) == [
+        "plan.yaml:3:30: holidays_country 'Belgie' must be a two-letter country code such as 'NL'"
+        " (did you mean 'BE', België?)"
+    ]
+    assert problems(plan_text(calendar="{holidays_country: Germany}"))[0].endswith(
+        "(did you mean 'DE', Duitsland?)"
+    )
+    assert problems(plan_text(calendar="{holidays_country: Atlantis}"))[0].endswith("'NL'")
     assert problems(plan_text(calendar="{holidays_country: BE-VLG}")) == [
         "plan.yaml:3:30: holidays_country 'BE-VLG' must be a two-letter country code such as"
         " 'NL': list a region's own days off under 'extra_days_off'"

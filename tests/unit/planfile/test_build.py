@@ -172,7 +172,8 @@ def test_calendar_and_reminder_settings() -> None:
         )
     ) == [
         "plan.yaml:4:13: unknown time zone 'Europe/Amsterdm'",
-        "plan.yaml:5:21: holidays_country 'nld' must be a two-letter country code such as 'NL'",
+        "plan.yaml:5:21: holidays_country 'nld' must be a two-letter country code such as 'NL'"
+        " (did you mean 'NL', Nederland?)",
         "plan.yaml:7:41: end_month of season 'najaar' must be 1–12, not 13",
         "plan.yaml:8:5: unknown season 'herfst' (seasons are voorjaar, zomer, najaar, winter)",
         "plan.yaml:9:13: missing required key 'end_month' in season 'winter'",
