@@ -259,11 +259,9 @@ def _plan(app: App) -> tuple[Check, Plan | None]:
             ),
             None,
         )  # fmt: skip
-    from governance.counts import count
-    from regie.services import bodies_unreached, example_bodies
+    from regie.services import bodies_unreached, example_bodies, plan_counts
 
-    milestones = sum(1 for _ in plan.milestones())
-    detail = f"{path}: valid ({count(len(plan.steps), 'step')}, {count(milestones, 'milestone')})"
+    detail = f"{path}: valid ({plan_counts(plan)})"
     unreached = bodies_unreached(plan)
     if unreached:  # a warning, not a failure: the cycle runs, these members just get nothing
         shown = ", ".join(f"{org} ({', '.join(bodies)})" for org, bodies in unreached.items())

@@ -17,6 +17,14 @@ if TYPE_CHECKING:
     from governance.plan import Plan, ReportObligation
 
 
+#: What an archived document is, in a refusal (walk58a 6: "archief 1 is a agenda report").
+_KIND_NAMES = {
+    "agenda": "an agenda pack",
+    "agenda-bijlage": "an agenda pack's annex",
+    "voortgang-bijlage": "a progress report's annex",
+}
+
+
 def report_recipient(plan: Plan, report_id: str | None) -> str | None:
     """Whom a progress report is for: the ``recipient`` of the reporting obligation
     ``report_id`` names, else of the plan's only one; None when the plan names none, or
@@ -313,7 +321,8 @@ def mark_archived_done(
     report = archived_report(app, archive_id)
     if report.kind != "voortgang":
         raise InvalidInput(
-            f"archief {archive_id} is a {report.kind} report, not a progress report (voortgang)"
+            f"archief {archive_id} is {_KIND_NAMES.get(report.kind, f'a {report.kind} report')}, "
+            "not a progress report (voortgang)"
         )
     p = {k: str(v) for k, v in (report.parameters or {}).items()}
     try:

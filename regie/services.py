@@ -140,16 +140,22 @@ def office_day(app: App, now: datetime) -> date:
 # --- plan -------------------------------------------------------------------------------------
 
 
-def validate(app: App, path: Path | None) -> str:
+def plan_counts(plan: Plan) -> str:
+    """ "4 steps, 21 actions, 8 milestones, 5 organisations": what `plan validate` and `regie
+    doctor` say was read (the office checks its actions were, walk58a 8)."""
     from governance.counts import count
 
-    plan = app.load_plan(path)  # raises InvalidInput with every problem
     milestones = sum(1 for _ in plan.milestones())
     actions = sum(1 for _ in plan.actions())
-    summary = (
-        f"{plan.path}: OK — {count(len(plan.steps), 'step')}, {count(actions, 'action')}, "
+    return (
+        f"{count(len(plan.steps), 'step')}, {count(actions, 'action')}, "
         f"{count(milestones, 'milestone')}, {count(len(plan.organisations), 'organisation')}"
     )
+
+
+def validate(app: App, path: Path | None) -> str:
+    plan = app.load_plan(path)  # raises InvalidInput with every problem
+    summary = f"{plan.path}: OK — {plan_counts(plan)}"
     contacts = app.settings.contacts_path
     if contacts:
         read = [f"contacts: {contacts} (REGIE_CONTACTS), {len(plan.contacts)}"]

@@ -23,4 +23,6 @@ def test_one_step_is_one_step(regie_home: Path, tmp_path: Path) -> None:
     assert f"{plan}: OK — 1 step, 2 actions, 5 milestones, 3 organisations" in valid.out
     checks = {c["check"]: c["detail"] for c in json.loads(regie("doctor", "--format", "json",
                                                                  env=env).out)}  # fmt: skip
-    assert checks["plan"].startswith(f"{plan}: valid (1 step, 5 milestones)"), checks["plan"]
+    assert checks["plan"].startswith(
+        f"{plan}: valid (1 step, 2 actions, 5 milestones, 3 organisations)"
+    ), checks["plan"]

@@ -517,3 +517,20 @@ def test_a_far_off_day_is_refused_in_one_line_each(app: App, tmp_path: Path) -> 
         assert far.code == 2 and len(lines) == len(args) // 2, far.err
         assert all("is beyond the programme's life plus margin" in line for line in lines)
     assert not _archived(app)
+
+
+@RULE_ONLY
+def test_mark_done_on_an_agenda_pack_names_what_it_is(app: App, tmp_path: Path) -> None:
+    """walk58a 6: the refusal read "archief 1 is a agenda report"."""
+    env = cli_env(app)
+    out = str(tmp_path / "a.md")
+    made = regie("report", "agenda", "--body", "stuurgroep", "--meeting", "2016-04-12",
+                 "--as-of", "2016-04-05", "-f", "md", "--out", out, env=env)  # fmt: skip
+    assert made.code == 0, made.err
+    listed = json.loads(regie("report", "list", "--format", "json", env=env).out)
+    [pack] = [r for r in listed if r["kind"] == "agenda"]
+    refused = regie("report", "mark-done", str(pack["id"]), "--as-of", "2016-04-12", env=env)
+    assert refused.code == 2
+    assert refused.err.strip() == (
+        f"archief {pack['id']} is an agenda pack, not a progress report (voortgang)"
+    )
