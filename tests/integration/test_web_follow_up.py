@@ -225,3 +225,40 @@ def test_a_title_that_looks_like_a_formula_is_inert_in_the_csv() -> None:
         csv.reader(io.StringIO(follow_up_csv(view).decode("utf-8-sig")), delimiter=";")
     )
     assert line[1] == "'=HYPERLINK(1)" and line[3] == "'-X" and line[4] == "'@c"
+
+
+@PAGE_ONLY
+def test_regie_follow_up_says_what_the_page_shows(
+    tmp_path: Path, migrated_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    from regie.cli.follow_up import as_json
+    from regie.follow_up import follow_up
+    from tests.cli_in_process import regie
+
+    app, _ = _scenario(tmp_path, migrated_url, monkeypatch)
+    settings = app.settings
+    env = {
+        "REGIE_HOME": str(settings.home),
+        "REGIE_DATABASE_URL": migrated_url,
+        "REGIE_PLAN": str(settings.plan_path),
+    }
+    day = ["--as-of", AS_OF.isoformat()]
+    got = regie("follow-up", *day, "--format", "json", env=env)
+    assert got.code == 0, got.err
+    assert json.loads(got.out) == as_json(follow_up(app, AS_OF))
+    table = regie("follow-up", *day, "--owner", "stas-IenM", "--sort", "number", env=env)
+    assert table.code == 0, table.err
+    assert table.out.splitlines()[:3] == [
+        "follow-up on 2015-12-07: 15 items without an answer, 6 escalated",
+        "matching the filters: 3",
+        "1.3.1  stas-IenM: asked stas-ienm-voorbeeld since 2015-11-30 (5 working days), "
+        "2 reminders",
+    ]
+    assert "not delivered: 2015-11-30 reminder_digest to telos-voorbeeld: failed" not in (table.out)
+    every = regie("follow-up", *day, env=env).out
+    assert "not delivered: 2015-11-30 reminder_digest to telos-voorbeeld: failed" in every
+    assert "bounces: rivm-voorbeeld <g.voorbeeld.rivm@example.org>: 5.1.1 user unknown" in every
+    wrong = regie("follow-up", "--owner", "XYZ", env=env)
+    assert wrong.code == 2 and "--owner: unknown organisation 'XYZ'" in wrong.err
