@@ -68,7 +68,7 @@ class NoChannel:
 @dataclass(frozen=True, slots=True)
 class FollowUp:
     as_of: date
-    rows: list[ChaseRow]  # filtered and sorted
+    rows: list[ChaseRow]  # this page of the filtered and sorted list
     total: int  # items to chase in the whole programme
     escalated: int  # of those, with an open escalation
     undelivered: list[Undelivered]
@@ -80,14 +80,25 @@ class FollowUp:
     owners: list[tuple[str, str]] = field(default_factory=list)  # (id, name) for the filter
     step_choices: list[tuple[int, str]] = field(default_factory=list)
     body_names: dict[str, str] = field(default_factory=dict)
+    #: Every row the filters let through, in order (the CSV's), and paging as ``/te-laat``'s.
+    everything: list[ChaseRow] = field(default_factory=list)
+    page: int = 1
+    pages: int = 1
+    asked_page: int | None = None  # a page beyond the last that was asked for (then the last)
+
+    @property
+    def matched(self) -> int:
+        return len(self.everything)
 
 
-def follow_up(app: App, as_of: date, owner: str = "", step: str = "", sort: str = "") -> FollowUp:
+def follow_up(
+    app: App, as_of: date, owner: str = "", step: str = "", sort: str = "", page: str = ""
+) -> FollowUp:
     """The follow-up on ``as_of``, filtered by owner and step as the overview is (a bad filter
-    is named in ``problems`` and ignored) and sorted by ``sort``
-    (:data:`governance.follow_up.SORTS`)."""
+    is named in ``problems`` and ignored), sorted by ``sort``
+    (:data:`governance.follow_up.SORTS`), :data:`regie.office.PAGE_SIZE` rows a page."""
     from governance.follow_up import SORTS, sorted_chases
-    from regie.office import parse_filters
+    from regie.office import PAGE_SIZE, page_of, parse_filters
     from regie.plan_cache import current_plan
     from regie.texts import filter_text
 
@@ -113,9 +124,12 @@ def follow_up(app: App, as_of: date, owner: str = "", step: str = "", sort: str 
         return not filters.owner or org.get(contact_id) == filters.owner
 
     undelivered, bounced, unreachable = _delivery(app, plan)
+    everything = [by_id[c.item_id] for c in ordered]
+    pages = max(1, -(-len(everything) // PAGE_SIZE))
+    number, asked = page_of(page, pages)
     return FollowUp(
         as_of=as_of,
-        rows=[by_id[c.item_id] for c in ordered],
+        rows=everything[(number - 1) * PAGE_SIZE : number * PAGE_SIZE],
         total=len(rows),
         escalated=sum(1 for r in rows if r.chase.escalated_on is not None),
         undelivered=[u for u in undelivered if mine(u.contact_id)],
@@ -127,6 +141,10 @@ def follow_up(app: App, as_of: date, owner: str = "", step: str = "", sort: str 
         owners=[(o.id, o.label) for o in plan.organisations],
         step_choices=[(s.number, s.title) for s in plan.steps],
         body_names={b.id: b.name for b in plan.governance},
+        everything=everything,
+        page=number,
+        pages=pages,
+        asked_page=asked,
     )
 
 

@@ -21,9 +21,9 @@ CSV_HEADER = (
 
 
 def follow_up_csv(view: FollowUp) -> bytes:
-    """Every row of the filtered follow-up list in its order, as the overdue list's CSV is
-    made (UTF-8 with BOM, ``;``, CRLF): each text cell inert, so a title or name starting with
-    ``=`` is not a formula (:func:`governance.agenda.inert`)."""
+    """Every row of the filtered follow-up list in its order (not only the page's), as the
+    overdue list's CSV is made (UTF-8 with BOM, ``;``, CRLF): each text cell inert, so a title
+    or name starting with ``=`` is not a formula (:func:`governance.agenda.inert`)."""
     from governance.agenda import inert
 
     def cell(value: str | None) -> str:
@@ -36,7 +36,7 @@ def follow_up_csv(view: FollowUp) -> bytes:
     out.write("\ufeff")
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
-    for r in view.rows:
+    for r in view.everything:
         c = r.chase
         rounds = ", ".join(
             f"{view.body_names.get(a.body, a.body)} ({a.answer_by.isoformat()})" for a in c.rounds

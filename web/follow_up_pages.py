@@ -22,7 +22,10 @@ def _view(request: Request) -> FollowUp:
 
     app = request.app.state.regie
     q = request.query_params
-    return build(app, today(app), q.get("eigenaar", ""), q.get("stap", ""), q.get("sorteer", ""))
+    return build(
+        app, today(app), q.get("eigenaar", ""), q.get("stap", ""), q.get("sorteer", ""),
+        q.get("pagina", ""),
+    )  # fmt: skip
 
 
 def follow_up(request: Request) -> Response:

@@ -65,9 +65,9 @@ def lines(view: FollowUp) -> list[str]:
     """The table format: one line per item, message and contact."""
     head = f"follow-up on {view.as_of}: {count(view.total, 'item')} without an answer"
     out = [head + (f", {view.escalated} escalated" if view.escalated else "")]
-    if len(view.rows) != view.total:
-        out.append(f"matching the filters: {len(view.rows)}")
-    for r in view.rows:
+    if view.matched != view.total:
+        out.append(f"matching the filters: {view.matched}")
+    for r in view.everything:
         out.append(_line(r))
     for m in view.undelivered:
         reason = f" ({m.error})" if m.error else ""
@@ -121,7 +121,7 @@ def as_json(view: FollowUp) -> dict[str, Any]:
                 "escalated_on": iso(r.chase.escalated_on),
                 "escalated_to": list(r.chase.escalated_to),
             }
-            for r in view.rows
+            for r in view.everything
         ],
         "undelivered": [
             {

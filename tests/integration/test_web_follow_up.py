@@ -142,7 +142,7 @@ def test_the_follow_up_page_names_the_silent_the_escalated_and_the_undelivered(
     }
     shown = {
         r.chase.item_id: (r.chase.escalated_on, r.chase.escalated_to)
-        for r in view.rows
+        for r in view.everything
         if r.chase.escalated_on is not None
     }
     assert shown == raised and "1.1.1" in shown
@@ -152,7 +152,7 @@ def test_the_follow_up_page_names_the_silent_the_escalated_and_the_undelivered(
     assert in_pack == {i: day for i, (day, _) in shown.items()}
     # The unanswered requests are the reminders the outbox holds for the item since its
     # latest answer: 1.3.1 was asked on both days.
-    (stas,) = [r.chase for r in view.rows if r.chase.item_id == "1.3.1"]
+    (stas,) = [r.chase for r in view.everything if r.chase.item_id == "1.3.1"]
     assert (stas.reminders, stas.asked_since, stas.last_asked) == (2, DAYS[0], DAYS[1])
     assert stas.contacts == (STAS,) and stas.escalated_on is None
 
@@ -160,7 +160,7 @@ def test_the_follow_up_page_names_the_silent_the_escalated_and_the_undelivered(
     from regie.rounds import round_status
 
     (open_round,) = round_status(app, AS_OF)
-    in_round = {r.chase.item_id for r in view.rows if r.chase.rounds}
+    in_round = {r.chase.item_id for r in view.everything if r.chase.rounds}
     named = {i["id"] for i in open_round["without_answer"]}
     assert in_round == named == {"2.3.1", "2.3.2", "2.3.3"}
     assert _row(page.text, "2.3.1").endswith(
@@ -173,7 +173,7 @@ def test_the_follow_up_page_names_the_silent_the_escalated_and_the_undelivered(
     from regie.cli.follow_up import as_json
 
     got = as_json(view)
-    assert [i["id"] for i in got["items"]] == [r.chase.item_id for r in view.rows]
+    assert [i["id"] for i in got["items"]] == [r.chase.item_id for r in view.everything]
     assert [b["contact"] for b in got["bounced"]] == [RIVM]
     assert [(m["contact"], m["status"]) for m in got["undelivered"]] == [(TELOS, "failed")]
 
@@ -201,6 +201,20 @@ def test_the_follow_up_page_filters_sorts_and_downloads_without_formulas(
     assert "Sorteren: onbekende volgorde ‘kleur’." in said
     assert web.get("/opvolging.csv", params={"stap": "99"}).status_code == 400
 
+    # A page at a time, as /te-laat; the links keep the sort, the CSV holds every row.
+    monkeypatch.setattr(office, "PAGE_SIZE", 5)
+    first = web.get("/opvolging", params={"sorteer": "nummer"}).text
+    assert _ids(first) == by_number[:5]
+    assert "Pagina 1 van 3: 5 van de 15 punten." in visible(first)
+    assert 'href="?sorteer=nummer&amp;pagina=2" rel="next"' in first
+    beyond = web.get("/opvolging", params={"sorteer": "nummer", "pagina": "9"}).text
+    assert _ids(beyond) == by_number[10:]
+    assert "Pagina 9 bestaat niet (meer); dit is de laatste pagina (3)." in visible(beyond)
+    whole = web.get("/opvolging.csv", params={"sorteer": "nummer"}).content.decode("utf-8-sig")
+    assert [r[0] for r in csv.reader(io.StringIO(whole), delimiter=";")][1:] == by_number
+    monkeypatch.undo()
+    monkeypatch.setattr(office, "today", lambda app: AS_OF)
+
     got = web.get("/opvolging.csv", params={"eigenaar": "stas-IenM", "sorteer": "nummer"})
     assert got.status_code == 200
     assert got.headers["content-type"] == "text/csv; charset=utf-8"
@@ -220,7 +234,7 @@ def test_a_title_that_looks_like_a_formula_is_inert_in_the_csv() -> None:
 
     chase = Chase("1.1", ("X",), ("c",), AS_OF, AS_OF, 1, (), None, (), 0)
     row = ChaseRow(chase, "=HYPERLINK(1)", 1, "overdue", None, ("-X",), ("@c",), ())
-    view = FollowUp(AS_OF, [row], 1, 0, [], [], [], Filters(), "dagen", [])
+    view = FollowUp(AS_OF, [row], 1, 0, [], [], [], Filters(), "dagen", [], everything=[row])
     (_, line) = list(
         csv.reader(io.StringIO(follow_up_csv(view).decode("utf-8-sig")), delimiter=";")
     )
