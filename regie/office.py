@@ -288,7 +288,7 @@ def _forecasts(
         return forecasts_in_force(session, plan, items, as_of)
 
 
-def _page(text: str, pages: int) -> tuple[int, int | None]:
+def page_of(text: str, pages: int) -> tuple[int, int | None]:
     """The page to show for ``pagina=text`` and, when it was beyond the last, the number asked
     for: the last page is shown then. A list shrinks as items are answered, so a page number
     from a bookmark or an earlier visit may no longer exist; the last page is what was near."""
@@ -348,7 +348,7 @@ def overview(
     filters, problems = parse_filters(plan, owner, step, state, stale)
     selected = _selected(assessment.items.values(), filters, as_of)
     pages = max(1, -(-len(selected) // PAGE_SIZE))
-    number, asked = _page(page, pages)
+    number, asked = page_of(page, pages)
     shown = selected[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
     dues = _finished_deadlines(plan, assessment, [i.item_id for i in shown])
     forecasts = _forecasts(app, plan, shown, as_of)
@@ -430,7 +430,7 @@ def overdue(
     late = sorted_late(_selected(late, filters, as_of), order or "dagen", plan)
     total = sum(1 for i in assessment.items.values() if i.state.value == "overdue")
     pages = max(1, -(-len(late) // PAGE_SIZE))
-    number, asked = _page(page, pages)
+    number, asked = page_of(page, pages)
     shown = late[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
     chosen = late if every_row else shown
     forecasts = _forecasts(app, plan, chosen, as_of)

@@ -17,7 +17,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from regie.errors import RegieError
-from web import corrections, decision_pages, pages, report_pages
+from web import corrections, decision_pages, follow_up_pages, pages, report_pages
 from web.feeds import NotModifiedFastPath, calendar_feed
 from web.security import ActingUser, SecurityHeaders, SubPath, route_path, sub_path
 from web.templating import STATIC, templates
@@ -45,6 +45,8 @@ def create_app(regie: App) -> Starlette:
         Route("/", pages.overview),
         Route("/te-laat", pages.overdue),
         Route("/te-laat.csv", pages.overdue_csv),
+        Route("/opvolging", follow_up_pages.follow_up),
+        Route("/opvolging.csv", follow_up_pages.follow_up_csv),
         Route("/items/{item_id}", pages.item),
         Route("/items/{item_id}/corrigeren", corrections.correct, methods=["POST"]),
         Route("/agenda", pages.agenda),

@@ -70,6 +70,9 @@ app.add_typer(notify_app, name="notify")
 from regie.cli.mail import mail_app  # noqa: E402  (light: typer only)
 
 app.add_typer(mail_app, name="mail")
+from regie.cli.follow_up import follow_up  # noqa: E402  (light: typer only)
+
+app.command("follow-up")(follow_up)
 
 
 # --- plan -----------------------------------------------------------------------------------

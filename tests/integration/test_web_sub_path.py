@@ -81,7 +81,13 @@ def test_every_address_the_pages_make_is_under_the_sub_path(
     overview = web.get("/regie/")
     assert overview.status_code == 200
     pages = sorted({a.partition("?")[0] for a in _site_addresses(overview.text)})
-    assert {"/regie/", "/regie/te-laat", "/regie/agenda", "/regie/besluiten"} <= set(pages)
+    assert {
+        "/regie/",
+        "/regie/te-laat",
+        "/regie/opvolging",
+        "/regie/agenda",
+        "/regie/besluiten",
+    } <= set(pages)
     assert any(p.startswith("/regie/items/") for p in pages)
     for address in pages:
         if address in ("/regie/uitloggen", "/regie/static/regie.css"):
