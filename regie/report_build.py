@@ -797,16 +797,15 @@ def _progress_report(
     so that one made without a decision is listed under *vertraagd of gewijzigd*, as are the
     items removed from the plan file and the owners changed (the items' revisions)."""
     from governance.decision_corrections import in_force
-    from governance.progress import (
+    from governance.progress import LAYOUT, build_progress  # tests set LAYOUT there
+    from governance.progress_layouts import (
         ADDITIONS_UNDONE_FROM,
         CORRECTED_UPDATES_FROM,
         CORRECTIONS_FROM,
         DROPPED_FROM,
         FIRST_ASSESSED_FROM,
-        LAYOUT,
         RENUMBERED_FROM,
         SLIP_NOTES_FROM,
-        build_progress,
     )
     from governance.provenance import RevisionFact, due_changes
     from governance.slip_notes import slip_notes
