@@ -7,15 +7,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from regie.errors import InvalidInput
-from regie.pdf_worker import (
-    ChartMaker,
-    ChartSets,
-    Placeholders,
-    _chart_maker,
-    _data_uris,
-)
-from regie.report_build import (
+from regie.agenda_layouts import (
     AGENDA_ACTION_NAMED_FROM,
     AGENDA_ADDED_FROM,
     AGENDA_AHEAD_BEFORE_NEXT_FROM,
@@ -36,6 +28,14 @@ from regie.report_build import (
     AGENDA_SAME_QUESTION_FROM,
     AGENDA_UNRATIFIED_FROM,
     AGENDA_WORSE_WORDS_FROM,
+)
+from regie.errors import InvalidInput
+from regie.pdf_worker import (
+    ChartMaker,
+    ChartSets,
+    Placeholders,
+    _chart_maker,
+    _data_uris,
 )
 
 if TYPE_CHECKING:
