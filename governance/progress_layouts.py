@@ -53,7 +53,7 @@ first layout of each change, so that an archived report is made again as it was.
 #: (:data:`PLAN_WORD_FROM`).
 #: 16 (fresh50, walk49 1): an item is *verouderd* only after ``stale_after_days`` working days
 #: without an update counted from its first assessment at the earliest (nobody was asked
-#: before Regie was there: :data:`FIRST_ASSESSED_FROM`, read by ``regie.report_build``);
+#: before Regie was there: :data:`FIRST_ASSESSED_FROM`, read by ``regie.report_progress``);
 #: layout 15 and before are made again with the clock from the day the item became active.
 #: 17 (words53): the summary's reading guide says what *verouderd* means when the annex marks
 #: an item so (:data:`STALE_GUIDE_FROM`); layout 16 and before are made again without it.
@@ -74,7 +74,7 @@ first layout of each change, so that an archived report is made again as it was.
 #: removal: it is counted once, under its new number, which says *hernummerd (was …)* where
 #: an added item says *toegevoegd aan het plan*; layout 18 and before are made again with the
 #: old number *uit het plan verwijderd zonder besluit* (:data:`RENUMBERED_FROM`, read by
-#: ``regie.report_build``: :func:`store.agenda_read.item_revisions`'s ``renumbered``).
+#: ``regie.report_progress``: :func:`store.agenda_read.item_revisions`'s ``renumbered``).
 #: 19 also (walk55a 2): the annex's *Prognose* is the owner's forecast in force, as *Nu* takes
 #: it: none for a finished item, nor for one a later decision or plan-file edit moved
 #: (:func:`governance.forecasts.forecast_in_force`); layout 18 and before are made again
@@ -104,11 +104,11 @@ first layout of each change, so that an archived report is made again as it was.
 #: 20 also (walk56d 3): a decision corrected by a later one of its meeting (``regie decision
 #: add --corrects``) is read as replaced: only the correction, moving the date from the one
 #: before the meeting, is a reason; layout 19 and before are made again with both
-#: (:data:`CORRECTIONS_FROM`, read by ``regie.report_build``).
+#: (:data:`CORRECTIONS_FROM`, read by ``regie.report_progress``).
 #: 21 (fix57a): an item a decision of a later meeting added (``--adds``) is not in the plan of
 #: the report's day (:func:`governance.provenance.additions_undone`), as ``status --as-of`` and
 #: the deadline check have it; layout 20 and before are made again with it
-#: (:data:`ADDITIONS_UNDONE_FROM`, read by ``regie.report_build``).
+#: (:data:`ADDITIONS_UNDONE_FROM`, read by ``regie.report_progress``).
 #: 21 (walk57a 4): the *Reden* column quotes the owner's note on the slip, the latest that
 #: came with *risico* or a forecast (:mod:`governance.slip_notes`), not a completion note; a
 #: finished item without one quotes none (:data:`SLIP_NOTES_FROM`). 21 also (walk57b 5): an
@@ -124,7 +124,7 @@ ADDITIONS_UNDONE_FROM = 21
 #: The first layout whose reads at a data cut-off leave out an update a correction recorded by
 #: then replaced (fix56s, fix57a): a report of layout 20 was made from the updates as the daily
 #: assessment reads them, so a rebuild at its cut-off does so too; layout 19 and before were
-#: made before corrections replaced anything (read by ``regie.report_build``).
+#: made before corrections replaced anything (read by ``regie.report_progress``).
 CORRECTED_UPDATES_FROM = 20
 #: The first layout whose *Reden* quotes the owner's note on the slip (walk57a 4).
 SLIP_NOTES_FROM = 21
