@@ -1,5 +1,5 @@
 """The cadence words a plan uses: a reporting obligation's ``cadence`` (its default period,
-:func:`governance.progress.cadence_months`) and a periodic *gereed* (walk55d 9:
+:func:`governance.progress_period.cadence_months`) and a periodic *gereed* (walk55d 9:
 :mod:`governance.periods` reads each of them as *recurring*, as it reads ``jaarlijks``)."""
 
 from __future__ import annotations

@@ -6,9 +6,9 @@ A plan's ``reports:`` entry (:class:`~governance.plan.ReportObligation`) falls d
 
 - on the due date of its ``action``'s open items (its own gereed, its milestones) that the
   report over a period delivers: due from the period's last day up to the next period's (as
-  :func:`governance.progress.delivery_window` counts it; the MVI plan's 4.4, *Q4-2016/Q1-2017*,
-  for the report over 2015–2016);
-- else, with a ``cadence`` Regie reads (:data:`governance.progress.CADENCES`), on the last day
+  :func:`governance.progress_period.delivery_window` counts it; the MVI plan's 4.4,
+  *Q4-2016/Q1-2017*, for the report over 2015–2016);
+- else, with a ``cadence`` Regie reads (:data:`governance.cadences.CADENCES`), on the last day
   of each whole period counted from the programme's ``start`` (the yearly report over 2025 on
   31 December 2025); none after the programme's ``end`` when it has one, and the period that
   end cuts short falls due on the end (:func:`periods`);
@@ -33,7 +33,7 @@ from itertools import takewhile
 
 from governance.periods import DATED_KINDS
 from governance.plan import Deadline, Plan, ReportObligation
-from governance.progress import add_months, cadence_months
+from governance.progress_period import add_months, cadence_months
 from governance.workdays import WorkCalendar
 
 _DAY = timedelta(days=1)

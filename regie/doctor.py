@@ -353,7 +353,7 @@ def _implicit_approvals(app: App, plan: Plan) -> Check:
 
 def _naming_since(decisions: list[Decision]) -> str:
     """Which obligations a decision has approved by name, since when: a text-only decision
-    about their action taken since approves none of their reports (governance.progress)."""
+    about their action taken since approves none of their reports (governance.progress_front)."""
     first: dict[str, date] = {}
     for d in decisions:
         if d.approves is not None:

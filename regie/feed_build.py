@@ -266,7 +266,7 @@ def _change_times(
 def _left_on(plan: Plan, last: date, as_of: date) -> date:
     """The first day an event whose :func:`_last_day` is ``last`` was no longer kept, never
     after ``as_of`` (month ends clamp, so found by stepping a few days from the estimate)."""
-    from governance.progress import add_months
+    from governance.progress_period import add_months
 
     day = add_months(last, plan.calendar.feed_keep_done_months) - timedelta(days=4)
     while day < as_of and keep_since(plan, day) <= last:

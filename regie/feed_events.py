@@ -95,7 +95,7 @@ def keep_since(plan: Plan, as_of: date) -> date:
     """The first day a done or dropped item, or a past meeting, still shows in feeds:
     ``calendar.feed_keep_done_months`` before ``as_of`` (a big programme's feed would otherwise
     grow for ever with years of finished work)."""
-    from governance.progress import add_months
+    from governance.progress_period import add_months
 
     return add_months(as_of, -plan.calendar.feed_keep_done_months)
 

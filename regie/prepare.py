@@ -230,7 +230,7 @@ def decisions_from(
     A meeting had its pack when one was queued to the body's contacts, or one was archived for
     it otherwise (by hand, ``regie report agenda``) as of a day before it and made before its
     day: the made-before rule by which the pack's *sinds de vorige vergadering* takes the
-    body's latest earlier pack (:func:`regie.report_build.had_by_hand`, walk57a 1; that part
+    body's latest earlier pack (:func:`regie.pack_earlier.had_by_hand`, walk57a 1; that part
     also takes a pack for a meeting since moved, this one the body's meetings as they are).
     A body without contacts (no pack could go out) starts at the previous meeting unless a
     pack was made for an earlier meeting by hand: then from there too (fix57m). Read as the
@@ -259,7 +259,7 @@ def _meetings_with_pack(
 ) -> set[date]:
     """The body's meetings that had their pack (:func:`decisions_from`), as recorded up to
     ``recorded_until`` when given."""
-    from regie.report_build import had_by_hand
+    from regie.pack_earlier import had_by_hand
     from store.agenda_read import packs_queued, packs_sent
 
     zone = plan.calendar.timezone

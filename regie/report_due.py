@@ -138,7 +138,7 @@ def report_due_message(
     calendar: WorkCalendar | None = None,
 ) -> OutboxRecord:
     """The reminder to one programme-office contact (Dutch, from the templates)."""
-    from governance.progress import cadence_months
+    from governance.progress_period import cadence_months
     from governance.report_due import reminder_key
     from governance.workdays import WorkCalendar
     from regie.messages import _programme, rendered_record, to_json

@@ -59,11 +59,12 @@ def progress_period(
     recorded_until: datetime | None = None,
 ) -> ProgressPeriod:
     """The period of ``regie report voortgang``: ``start``–``end`` as given, else from the
-    reporting obligation's cadence (:data:`governance.progress.CADENCES`): the period after
+    reporting obligation's cadence (:data:`governance.cadences.CADENCES`): the period after
     the last archived progress report's (recorded up to ``recorded_until``), or else from the
     programme's start in whole periods through the last one over on ``as_of`` (default today).
     The obligation: ``report_id``, else the plan's only one. Refusals are one line."""
-    from governance.progress import CADENCE_NAMES, cadence_months, period_after
+    from governance.cadences import CADENCE_NAMES
+    from governance.progress_period import cadence_months, period_after
     from governance.report_due import cadence_periods
     from regie.services import today
 
@@ -234,20 +235,16 @@ def report_action(
     app: App, period: ProgressPeriod, rendered: Sequence[Rendered], *, mark_done: bool
 ) -> list[str]:
     """After a progress report is archived: the items of its obligation's action the report
-    delivers (:func:`governance.progress.delivered_items`: open, due from the period's end
+    delivers (:func:`governance.progress_period.delivered_items`: open, due from the period's end
     through the end of the next period). ``mark_done``: each is recorded gereed on the
     period's ``delivered_on``, an append-only update with source ``report``, the report's
     archive ids and hashes in its note, by the maker; else a hint names them. One line each.
     A report not archived (made again with ``--recorded-until``) records nothing. A concept
-    (no decision about the action approved it, :func:`governance.progress.approval`, among
+    (no decision about the action approved it, :func:`governance.progress_front.approval`, among
     the decisions recorded up to its data cut-off) is not marked: refused in one line."""
-    from governance.progress import (
-        LAYOUT,
-        approval,
-        delivered_items,
-        delivery_window,
-        report_approval,
-    )
+    from governance.progress import LAYOUT
+    from governance.progress_front import approval, report_approval
+    from governance.progress_period import delivered_items, delivery_window
 
     obligation = period.obligation
     documents = [r for r in rendered if r.archive_id is not None]

@@ -7,15 +7,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from regie.errors import InvalidInput
-from regie.pdf_worker import (
-    ChartMaker,
-    ChartSets,
-    Placeholders,
-    _chart_maker,
-    _data_uris,
-)
-from regie.report_build import (
+from regie.agenda_layouts import (
     AGENDA_ACTION_NAMED_FROM,
     AGENDA_ADDED_FROM,
     AGENDA_AHEAD_BEFORE_NEXT_FROM,
@@ -36,6 +28,14 @@ from regie.report_build import (
     AGENDA_SAME_QUESTION_FROM,
     AGENDA_UNRATIFIED_FROM,
     AGENDA_WORSE_WORDS_FROM,
+)
+from regie.errors import InvalidInput
+from regie.pdf_worker import (
+    ChartMaker,
+    ChartSets,
+    Placeholders,
+    _chart_maker,
+    _data_uris,
 )
 
 if TYPE_CHECKING:
@@ -327,7 +327,7 @@ def progress_annex_name(report: Any) -> str:
 
 def render_progress(report: Any, fmt: str, *, charts: ChartMaker | None = None) -> bytes:
     """Like the agenda pack: the PDF caps its lists and names its annex file."""
-    from governance.progress import (
+    from governance.progress_layouts import (
         COUNT_WORDS_FROM,
         EXCERPTS_FROM,
         HYPHENS_FROM,
@@ -373,7 +373,7 @@ def render_progress(report: Any, fmt: str, *, charts: ChartMaker | None = None) 
 def _progress_template(layout: int, name: str) -> str:
     """Layout 1's frozen templates (``voortgang_v1``), 2–3's (``*_v2``), 4–6's
     (``voortgang_v6``), or the current ones."""
-    from governance.progress import OUTSIDE_FROM, TEMPLATES_FROM, WORDS_FROM
+    from governance.progress_layouts import OUTSIDE_FROM, TEMPLATES_FROM, WORDS_FROM
 
     if layout >= OUTSIDE_FROM:
         return name
@@ -383,7 +383,12 @@ def _progress_template(layout: int, name: str) -> str:
 
 
 def render_progress_annex(report: Any) -> bytes:
-    from governance.progress import COUNT_WORDS_FROM, EXCERPTS_FROM, HYPHENS_FROM, WORDS_FROM
+    from governance.progress_layouts import (
+        COUNT_WORDS_FROM,
+        EXCERPTS_FROM,
+        HYPHENS_FROM,
+        WORDS_FROM,
+    )
 
     about = (
         f"Bij de voortgangsrapportage {long_date(report.start)} tot en met {long_date(report.end)}"

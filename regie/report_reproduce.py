@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any
 from regie.bootstrap import App
 from regie.errors import InvalidInput
 from regie.report_archive import archived_report
-from regie.report_build import _agenda_pack, _progress_report
+from regie.report_build import _agenda_pack
+from regie.report_progress import _progress_report
 from regie.report_render import (
     render_agenda,
     render_agenda_annex,

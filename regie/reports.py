@@ -3,7 +3,9 @@
 Content comes from :mod:`governance.agenda` / :mod:`governance.progress`, formats from
 :mod:`reports`; this module loads, assesses, renders and archives (content hash, append-only).
 The parts live in :mod:`regie.report_reads` (meetings, what a report rests on),
-:mod:`regie.report_build` (the pack's and the progress report's content),
+:mod:`regie.report_build` (the pack's content; its layouts in :mod:`regie.agenda_layouts`,
+what it reads of the earlier packs in :mod:`regie.pack_earlier`), :mod:`regie.report_progress`
+(the progress report's content),
 :mod:`regie.report_render` (formats), :mod:`regie.report_archive` (archive),
 :mod:`regie.report_reproduce` (reproduction) and :mod:`regie.report_period` (the reporting
 obligation's period and action); their names are importable from here as before.
@@ -15,6 +17,7 @@ from datetime import date, datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from regie.agenda_layouts import AGENDA_LAYOUT
 from regie.bootstrap import App
 from regie.days_off import _holiday_name, day_off
 from regie.errors import InvalidInput
@@ -41,14 +44,7 @@ from regie.report_archive import (
     operator,
     unknown_copies,
 )
-from regie.report_build import (
-    AGENDA_LAYOUT,
-    _agenda_pack,
-    _progress_report,
-    agenda_pack,
-    agenda_parameters,
-    progress_report,
-)
+from regie.report_build import _agenda_pack, agenda_pack, agenda_parameters
 from regie.report_period import (
     ProgressPeriod,
     _mark_delivered,
@@ -60,6 +56,7 @@ from regie.report_period import (
     report_action,
     report_recipient,
 )
+from regie.report_progress import _progress_report, progress_report
 from regie.report_reads import (
     ReportBasis,
     _term,
@@ -250,8 +247,8 @@ def agenda_formats(
 def _simulated_day(app: App, plan: Plan) -> date:
     """The day a pack is made on in a simulation (REGIE_SIMULATE): the last day `regie cycle
     --simulate` ran, where its history stands (today before it ran). A later pack reads it to
-    tell a pack made before its meeting from a look back at it (:func:`regie.report_build.
-    _shown_before`); archiving stamps the wall clock, which a simulation's days do not follow."""
+    tell a pack made before its meeting from a look back at it (:func:`regie.pack_earlier.
+    shown_before`); archiving stamps the wall clock, which a simulation's days do not follow."""
     from regie.services import simulated_day, today
 
     return simulated_day(app, plan.programme.id) or today(app, plan)

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from governance.agenda import ItemLine, StepLine
-    from governance.progress import IndicatorProgress
+    from governance.progress_model import IndicatorProgress
 
 #: The RAG colours of charts and of the reports' badges (reports/templates/_base.html.j2). Each
 #: stands out from the white page and from the white lines between bar segments by at least 3:1

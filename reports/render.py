@@ -150,7 +150,7 @@ def long_reasons(steps: Iterable[Any]) -> list[Any]:
     from dataclasses import replace
 
     from governance.agenda_model import note_excerpt
-    from governance.progress import NOTE_KINDS
+    from governance.progress_model import NOTE_KINDS
 
     found = []
     for step in steps:
@@ -185,7 +185,7 @@ def note_reason_cut(reason: Any) -> Any:
     from dataclasses import replace
 
     from governance.agenda_model import note_excerpt
-    from governance.progress import NOTE_KINDS
+    from governance.progress_model import NOTE_KINDS
 
     if reason.kind not in NOTE_KINDS or not reason.text:
         return None

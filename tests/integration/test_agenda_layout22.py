@@ -143,7 +143,7 @@ def test_a_late_decision_after_a_pack_made_by_hand_says_what_it_answered(
 def test_a_pack_made_by_hand_reads_what_it_put_to_the_body() -> None:
     """The body's latest pack made by hand comes with its *ter besluitvorming* from layout 22;
     a sent one's is read apart (``packs_listed``)."""
-    from regie.report_build import _shown_before
+    from regie.pack_earlier import shown_before
     from store.agenda_read import HandPack, PacksRead
 
     hand_at = datetime(2026, 10, 1, 7, tzinfo=UTC)
@@ -152,7 +152,7 @@ def test_a_pack_made_by_hand_reads_what_it_put_to_the_body() -> None:
         by_hand={OCTOBER: (HandPack(OCTOBER_PACK, hand_at, None, frozenset({"1.2"})),)},
     )  # fmt: skip
     held = {JULY, OCTOBER, JANUARY}
-    now = _shown_before(read, JANUARY, held, "Europe/Amsterdam", hand_asked=True)
-    then = _shown_before(read, JANUARY, held, "Europe/Amsterdam")
+    now = shown_before(read, JANUARY, held, "Europe/Amsterdam", hand_asked=True)
+    then = shown_before(read, JANUARY, held, "Europe/Amsterdam")
     assert now is not None and now.meeting == OCTOBER and now.listed == frozenset({"1.2"})
     assert then is not None and then.listed is None

@@ -104,7 +104,7 @@ def test_a_pack_made_by_hand_is_the_one_the_body_got(
 
 
 def test_a_pack_the_meeting_preparation_sent_comes_before_one_made_by_hand() -> None:
-    from regie.report_build import _shown_before
+    from regie.pack_earlier import shown_before
     from store.agenda_read import HandPack, PacksRead
 
     made_at = datetime(2026, 7, 2, 7, tzinfo=UTC)
@@ -119,23 +119,23 @@ def test_a_pack_the_meeting_preparation_sent_comes_before_one_made_by_hand() -> 
         },
     )
     held = {JULY, OCTOBER}
-    found = _shown_before(read, OCTOBER, held, ZONE)
+    found = shown_before(read, OCTOBER, held, ZONE)
     assert found is not None and (found.meeting, found.as_of, found.made_at) == (
         JULY, JULY_PACK, made_at,
     )  # fmt: skip
     assert not found.gone
     # Only earlier meetings; a meeting no longer held (moved) is marked gone.
-    assert _shown_before(read, JULY, held, ZONE) is None
+    assert shown_before(read, JULY, held, ZONE) is None
     by_hand = replace(read, listed={}, questions={})
-    later = _shown_before(by_hand, date(2027, 1, 14), {JULY, date(2026, 10, 15)}, ZONE)
+    later = shown_before(by_hand, date(2027, 1, 14), {JULY, date(2026, 10, 15)}, ZONE)
     assert later is not None and later.meeting == OCTOBER and later.gone
     # Moved to 5 October, after the pack's day (1 October): the body had it there.
-    moved = _shown_before(by_hand, date(2027, 1, 14), {JULY, date(2026, 10, 5)}, ZONE)
+    moved = shown_before(by_hand, date(2027, 1, 14), {JULY, date(2026, 10, 5)}, ZONE)
     assert moved is not None and moved.meeting == OCTOBER and moved.gone
     # Review54c 1: its meeting moved to before its day (the body never got it for a meeting),
     # moved later or cancelled (no meeting held after July until this one): July's counts.
     for held in ({JULY, date(2026, 9, 24)}, {JULY}):
-        back = _shown_before(by_hand, date(2027, 1, 14), held, ZONE)
+        back = shown_before(by_hand, date(2027, 1, 14), held, ZONE)
         assert back is not None and back.meeting == JULY and not back.gone
 
 
@@ -143,7 +143,7 @@ def test_a_pack_made_by_hand_counts_only_when_made_before_its_meetings_day() -> 
     """Review54c 5, the rule alone: the last pack made for a meeting before its day (in the
     plan's zone, or the simulation's day kept with it) counts; a look back made on or after
     that day does not, and without one the window counts as if no pack went out."""
-    from regie.report_build import _shown_before
+    from regie.pack_earlier import shown_before
     from store.agenda_read import HandPack, PacksRead
 
     before = HandPack(JULY_PACK, datetime(2026, 7, 2, 9, tzinfo=UTC))
@@ -153,7 +153,7 @@ def test_a_pack_made_by_hand_counts_only_when_made_before_its_meetings_day() -> 
 
     def shown(*made: HandPack) -> date | None:
         read = PacksRead(listed={}, not_counted={}, by_hand={JULY: made})
-        found = _shown_before(read, OCTOBER, {JULY, OCTOBER}, ZONE)
+        found = shown_before(read, OCTOBER, {JULY, OCTOBER}, ZONE)
         return None if found is None else found.as_of
 
     assert shown(before) == JULY_PACK
@@ -162,7 +162,7 @@ def test_a_pack_made_by_hand_counts_only_when_made_before_its_meetings_day() -> 
     assert shown(march) is None and shown(late) is None
     # In UTC 8 July 22:30 is still the day before the meeting.
     read = PacksRead(listed={}, not_counted={}, by_hand={JULY: (late,)})
-    assert _shown_before(read, OCTOBER, {JULY, OCTOBER}, "UTC") is not None
+    assert shown_before(read, OCTOBER, {JULY, OCTOBER}, "UTC") is not None
     # A simulation keeps its own day: archived in March by the wall clock, made on 8 July.
     assert shown(march._replace(made_on=date(2026, 7, 8))) == date(2026, 7, 8)
     assert shown(before._replace(made_on=JULY)) is None
