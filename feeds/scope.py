@@ -28,6 +28,8 @@ class ScopeError(ValueError):
 class Scope:
     kind: str
     value: str = ""
+    #: A contact's former ids (``formerly``): their notes under those ids are theirs too.
+    formerly: tuple[str, ...] = ()
 
     def __str__(self) -> str:
         return self.kind if self.kind == "programme" else f"{self.kind}:{self.value}"
@@ -35,7 +37,11 @@ class Scope:
     def shows_note(self, author: str | None) -> bool:
         """Whether this feed's events carry a note written by ``author`` (a contact id, or an
         office user's name): only a contact's own feed, only their own notes."""
-        return self.kind in NOTE_KINDS and author is not None and author == self.value
+        return (
+            self.kind in NOTE_KINDS
+            and author is not None
+            and (author == self.value or author in self.formerly)
+        )
 
     @property
     def office_link(self) -> bool:
@@ -82,6 +88,9 @@ def parse_scope(text: str, plan: Plan) -> Scope:
     if not value:
         raise ScopeError(f"scope {text!r}: give a value, e.g. {kind}:{_example(kind, plan)}")
     known = _known(kind, plan)
+    person = plan.contact(value) if kind == "contact" else None
+    if person is not None:  # a renamed contact's old id too: a token made out to it follows them
+        return Scope(kind, person.id, person.formerly)
     if value not in known:
         raise ScopeError(f"scope {text!r}: no such {kind} (known: {', '.join(known) or 'none'})")
     return Scope(kind, value)

@@ -61,6 +61,9 @@ class Contact:
     programme_office: bool = False  # receives escalations
     channel: str | None = None  # slack | email: preferred channel; None: the first that reaches
     deputy: str | None = None  # may answer in this contact's place; copied on their escalations
+    #: The ids this person had before (a renamed id, docs/plan-schema.md "Contact ids"): their
+    #: prompts, answers, notes, links and feed under an old id are this contact's.
+    formerly: tuple[str, ...] = ()
 
 
 @pickled_positionally
@@ -327,14 +330,32 @@ class Plan:
     )
 
     def contact(self, contact_id: str) -> Contact | None:
-        """The contact with id ``contact_id`` (the first, should the plan name one twice)."""
+        """The contact with id ``contact_id`` (the first, should the plan name one twice), or
+        the one that had it before (``formerly``: a renamed id is the same person)."""
         by_id = self._contacts
         if by_id is None:
             by_id = {}
             for c in self.contacts:
                 by_id.setdefault(c.id, c)
+            for c in self.contacts:
+                for old in c.formerly:
+                    by_id.setdefault(old, c)  # a current id is never an alias (the parser)
             object.__setattr__(self, "_contacts", by_id)  # published whole
         return by_id.get(contact_id)
+
+    def person(self, contact_id: str) -> str:
+        """The current id of the person ``contact_id`` names: a ``formerly`` id's contact's,
+        else ``contact_id`` itself (a current contact's, a former contact's or unknown)."""
+        found = self.contact(contact_id)
+        return found.id if found is not None else contact_id
+
+    def known_as(self, contact_ids: Iterable[str]) -> set[str]:
+        """``contact_ids`` with the ids each had before (``formerly``): whose records are theirs."""
+        out = set(contact_ids)
+        for c in self.contacts:
+            if c.formerly and c.id in out:
+                out.update(c.formerly)
+        return out
 
     def actions(self) -> Iterator[Action]:
         for step in self.steps:

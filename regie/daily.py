@@ -527,13 +527,19 @@ def _plan_and_remember(
     from governance.escalated_today import contacts_questions, contacts_wanted, with_contacts
     from governance.next_checks import Scheduler
     from governance.remember import remember
-    from governance.reminders import contacts_of, plan_reminders_from, prompt_questions, recipients
+    from governance.reminders import (
+        as_people,
+        contacts_of,
+        plan_reminders_from,
+        prompt_questions,
+        recipients,
+    )
 
     end = plan.programme.end
     questions = prompt_questions(
         result, as_of, plan.reminders, calendar, contacts_of(plan), end=end
     )
-    facts = facts_of(questions, False)
+    facts = as_people(plan, facts_of(questions, False))  # a renamed contact's old ids: theirs
     reminders = plan_reminders_from(plan, result, questions, facts, as_of, calendar, former)
     if planned is not None:
         planned(result, reminders)
@@ -541,7 +547,8 @@ def _plan_and_remember(
     working = calendar.is_working_day(as_of)
     wanted = contacts_wanted(reminders, facts, questions, scheduler, recorded=working)
     if wanted:  # escalating today with the stage on record: who was prompted about them
-        facts = with_contacts(facts, facts_of(contacts_questions(questions, wanted), True))
+        found = as_people(plan, facts_of(contacts_questions(questions, wanted), True))
+        facts = with_contacts(facts, found)
     by_owners: dict[Sequence[str], Collection[str]] = {}
 
     def recipients_of(owners: Sequence[str]) -> Collection[str]:

@@ -87,7 +87,13 @@ def current_addresses(app: App) -> dict[str, str]:
     plan = app._plan_if_readable()
     if plan is None:
         return {}
-    return {c.id: c.email.strip() for c in plan.contacts if c.email and c.email.strip()}
+    # A renamed contact's old ids too (``formerly``): a message queued before the rename.
+    return {
+        i: c.email.strip()
+        for c in plan.contacts
+        if c.email and c.email.strip()
+        for i in (c.id, *c.formerly)
+    }
 
 
 def readdressed(

@@ -251,7 +251,9 @@ def list_tokens(app: App) -> list[dict[str, Any]]:
     from store import feeds as store
 
     try:
-        contacts: set[str] | None = {c.id for c in app.load_plan().contacts}
+        plan = app.load_plan()
+        # A renamed contact's old ids too (``formerly``): a token made out to one still serves.
+        contacts: set[str] | None = plan.known_as(c.id for c in plan.contacts)
     except InvalidInput:
         contacts = None  # the list still answers; whether a contact left is not known now
     with app.session() as session:

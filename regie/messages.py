@@ -296,7 +296,7 @@ def _latest_by(plan: Plan, update: StatusUpdate, kind: str, recipient: str) -> d
     the update's :func:`~governance.answers.written_by`."""
     if kind in ("unknown", "former"):
         return {}
-    if kind != "decision" and update.author == recipient:
+    if kind != "decision" and update.author and plan.person(update.author) == recipient:
         return {"latest_kind": "own"}  # an office contact who owns the item: their own words
     if kind == "office":
         return {"latest_kind": kind, "latest_by": office_names(plan.programme).the}
@@ -494,8 +494,11 @@ def escalation_handovers(
     if not escalated:
         return {}
     prompts: dict[str, list[PromptRecord]] = {}
+    renamed = any(c.formerly for c in plan.contacts)
     for r in [*history, *reminders.records]:
         if r.item_id in escalated:
+            if renamed and plan.person(r.contact_id) != r.contact_id:  # the same person
+                r = replace(r, contact_id=plan.person(r.contact_id))
             prompts.setdefault(r.item_id, []).append(r)
     org_of = {**(organisations or {}), **{c.id: c.organisation for c in plan.contacts}}
     out: dict[str, HandedOver] = {}

@@ -44,7 +44,11 @@ def reads_note(plan: Plan, reader: str | None, author: str | None, item_id: str 
     built once per plan."""
     if reader is None:
         return False
-    if Scope("contact", reader).shows_note(author):
+    # A renamed contact (``formerly``) is the same person: their notes under the old id are
+    # theirs, and a link or feed made out to the old id reads as them.
+    reader = plan.person(reader)
+    author = plan.person(author) if author else author
+    if Scope("contact", reader).shows_note(author):  # both by their current ids
         return True
     person = plan.contact(reader)
     if person is None:

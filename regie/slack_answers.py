@@ -952,7 +952,7 @@ def resolve_contact(
     with app.session() as session:
         cached = slack_contact(session, plan.programme.id, user_id)
     if cached is not None:
-        holder = next((c for c in plan.contacts if c.id == cached.contact_id), None)
+        holder = plan.contact(cached.contact_id)  # a renamed contact's old id: theirs too
         # (a resolution stored without an address, which Regie itself never makes, is kept)
         if holder is not None and (cached.email is None or cached.email in _addresses(holder)):
             return holder.id

@@ -311,7 +311,8 @@ class _Sync:
             self.session,
             self.programme_id,
             self.moved,
-            {c.id: c.channel for c in self.plan.contacts},
+            # A renamed contact's messages waiting under an old id (``formerly``) are theirs.
+            {i: c.channel for c in self.plan.contacts for i in (c.id, *c.formerly)},
             occurred_on=self.day,
             now=self.now,
         )
@@ -632,7 +633,10 @@ class _Sync:
                 self.result.archived += 1
                 if entity is CONTACTS:
                     self.result.contacts_archived.append(code)
-                    self.moved[code] = "no longer in the plan"
+                    # A renamed id (``formerly``) is the same person: their waiting messages
+                    # stay, and go to the address the plan gives them now (regie.delivery).
+                    if self.plan.contact(code) is None:
+                        self.moved[code] = "no longer in the plan"
         if updates:
             _update_by_id(self.session, table, updates)
             self.stale_rows = True

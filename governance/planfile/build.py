@@ -32,6 +32,7 @@ from governance.plan import (
     ReminderPolicy,
     ReportObligation,
 )
+from governance.planfile.contact_formerly import check_formerly, former_ids
 from governance.planfile.days_off import extra_days_off
 from governance.planfile.extras import indicators, meeting_schedule
 from governance.planfile.items import build_steps
@@ -107,6 +108,7 @@ _CONTACT = (
     "programme_office",
     "channel",
     "deputy",
+    "formerly",
 )
 CHANNELS = ("slack", "email")
 _GOVERNANCE = (
@@ -418,6 +420,7 @@ def _contacts(top: Fields, org_ids: list[str], problems: Problems) -> tuple[Cont
     out: list[Contact] = []
     seen: dict[str, Node] = {}
     deputies: list[tuple[str, str, Node]] = []
+    formerly: list[tuple[str, str, Node]] = []  # contact id, old id, where
     for node in _records(top, "contacts", "contact", problems):
         f = Fields(node, _CONTACT, "contact", problems)
         org = f.text("organisation", required=True) or ""
@@ -441,6 +444,8 @@ def _contacts(top: Fields, org_ids: list[str], problems: Problems) -> tuple[Cont
                 f"contact id {shown(contact_id)} may only contain a-z, A-Z, 0-9, '.', '_', '-' "
                 "and '@', starting with a letter or digit",
             )
+        old_ids = former_ids(f, contact_id, _CONTACT_ID, problems)
+        formerly.extend((contact_id, old, where) for old, where in old_ids)
         contact = Contact(
             id=contact_id,
             name=f.text("name", required=True) or "",
@@ -451,12 +456,14 @@ def _contacts(top: Fields, org_ids: list[str], problems: Problems) -> tuple[Cont
             programme_office=bool(office),
             channel=channel,
             deputy=f.text("deputy"),
+            formerly=tuple(old for old, _ in old_ids),
         )
         deputy_node = f.value("deputy")
         if contact.deputy and deputy_node is not None:
             deputies.append((contact.id, contact.deputy, deputy_node))
         out.append(contact)
     ids = [c.id for c in out]
+    check_formerly(formerly, ids, problems)
     # A deputy may be listed after the contact it stands in for.
     for contact_id, deputy, where in deputies:
         if deputy == contact_id:

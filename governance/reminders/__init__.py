@@ -198,6 +198,7 @@ from governance.reminders.records import (
     new_prompt_record,
     steering_body,
 )
+from governance.reminders.renamed import as_people
 from governance.reminders.stages import (
     Stage,
     current_stage,
@@ -225,6 +226,7 @@ __all__ = [
     "PromptRecord",
     "ReminderPlan",
     "Stage",
+    "as_people",
     "asked_long_enough",
     "backs_off",
     "contacts_of",

@@ -28,6 +28,7 @@ from governance.reminders.records import (
     escalation_digest_key,
     new_prompt_record,
 )
+from governance.reminders.renamed import as_people, people_of
 from governance.reminders.succession import taken_over_from
 from governance.workdays import WorkCalendar
 
@@ -73,7 +74,7 @@ def asked_through(plan: Plan, owners: Sequence[str]) -> dict[str, frozenset[str]
 def contacts_of(plan: Plan) -> Callable[[tuple[str, ...]], Collection[str]]:
     """``owners`` → the contacts prompted for them now (:func:`recipients`): whose prompts start
     an owner's grace (:attr:`PromptQuestion.asked_of`)."""
-    return lambda owners: recipients(plan, owners).keys()
+    return people_of(plan, lambda owners: recipients(plan, owners).keys())
 
 
 def plan_reminders(
@@ -93,7 +94,7 @@ def plan_reminders(
     questions = prompt_questions(
         assessment, as_of, plan.reminders, cal, contacts_of(plan), end=plan.programme.end
     )
-    facts = facts_from_history(history, questions, as_of, undelivered)
+    facts = as_people(plan, facts_from_history(history, questions, as_of, undelivered))
     return plan_reminders_from(plan, assessment, questions, facts, as_of, cal, former)
 
 
