@@ -37,6 +37,7 @@ from regie.errors import DatabaseNotReady, InvalidInput, RegieError
 from regie.sqlite_copy import copy_database as _copy
 from regie.sqlite_copy import publish as _publish
 from regie.sqlite_copy import publish_copy as _publish_copy
+from regie.upgrade_copy import earlier_version_first, upgrade_copy
 
 _SIDE_FILES = ("-wal", "-shm", "-journal")  # SQLite's own files beside the database
 
@@ -229,19 +230,21 @@ def restore(app: App, source: Path, *, apply: bool) -> str:
     database = _sqlite_path(app).resolve()
     if source.resolve() in {database, *(Path(f"{database}{s}") for s in _SIDE_FILES)}:
         raise InvalidInput(f"{source}: that is the database or one of its own files")
-    stamp, backup_ids = _check_backup(source)
+    stamp, backup_ids, revision = _check_backup(source)
     _refuse_other_programme(app, source, _programmes_in(source), "restored")
     replaced_ids = _ids_of(database) if database.is_file() else dict.fromkeys(COMPARED, 0)
     newer = {
         t: replaced_ids[t] - backup_ids[t] for t in COMPARED if replaced_ids[t] > backup_ids[t]
     }
-    made = (
-        f"made {_backup_time(app, stamp.made_at)}" + (f" by {stamp.by}" if stamp.by else "")
-        if stamp
-        else "its making not recorded in it (not made by `regie db backup`?)"
-    )
     lost = ", ".join(f"{t} {n}" for t, n in newer.items()) or "none"
-    lines = [f"backup {source}: {made}", f"records newer than the backup (lost): {lost}"]
+    lines = [
+        f"backup {source}: {_made(app, source, stamp)}",
+        f"records newer than the backup (lost): {lost}",
+    ]
+    from store.db import head_revision, newer_than_code
+
+    if revision != head_revision() and not newer_than_code(revision):  # an older Regie's
+        lines.append(earlier_version_first(revision, head_revision()))
     earlier = sorted(p.name for p in database.parent.glob(f"{database.name}.replaced-*"))
     if earlier:
         lines.append(
@@ -359,8 +362,21 @@ def _no_server(home: Path) -> Iterator[None]:
         os.close(fd)
 
 
-def _check_backup(source: Path) -> tuple[BackupStamp | None, dict[str, int]]:
-    """The backup's stamp and newest ids, after checking it is a whole Regie database."""
+def _made(app: App, source: Path, stamp: BackupStamp | None) -> str:
+    """Who made the backup and when: its own record (`regie db backup`), or, for the copy
+    the first command after an upgrade kept (its name says so), that (walk58d 4)."""
+    if stamp:
+        return f"made {_backup_time(app, stamp.made_at)}" + (f" by {stamp.by}" if stamp.by else "")
+    if (kept := upgrade_copy(source.name)) is not None:
+        revision, at = kept
+        when = _backup_time(app, at)
+        return f"the copy Regie kept before the upgrade to revision {revision} ({when})"
+    return "its making not recorded in it (not made by `regie db backup`?)"
+
+
+def _check_backup(source: Path) -> tuple[BackupStamp | None, dict[str, int], str | None]:
+    """The backup's stamp, newest ids and revision, after checking it is a whole Regie
+    database."""
     try:
         db = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
         try:
@@ -370,7 +386,8 @@ def _check_backup(source: Path) -> tuple[BackupStamp | None, dict[str, int]]:
             tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master")}
             if not {"alembic_version", "events", *COMPARED} <= tables:
                 raise InvalidInput(f"{source}: not a Regie database (its tables are missing)")
-            return backup_stamp(db), _newest_ids(db)
+            revision = db.execute("SELECT max(version_num) FROM alembic_version").fetchone()[0]
+            return backup_stamp(db), _newest_ids(db), revision
         finally:
             db.close()
     except sqlite3.DatabaseError as exc:

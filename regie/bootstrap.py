@@ -107,8 +107,9 @@ class App:
 
                     print(  # one line on the command's stderr; stdout stays the command's
                         f"regie: database upgraded from revision {current} to {head_revision()}"
-                        f"; the database as it was is kept as {kept} (`regie db restore {kept}"
-                        " --yes` brings it back)",
+                        f"; the database as it was is kept as {kept} (to go back: install the "
+                        f"earlier version of Regie again, then `regie db restore {kept} --yes`; "
+                        "this version would upgrade it again)",
                         file=sys.stderr,
                     )
             else:

@@ -225,8 +225,8 @@ def deadline_check(
         # From here on the plan of the day (the file's own when nothing is rewound).
         plan, plan_hash = in_force.of(session, plan, as_of)
         repo = Repository(session, plan.programme.id)
-        ensure_not_future(app, plan, as_of)
-        ensure_forward(plan.programme.id, repo.last_assessed(), as_of)
+        today = ensure_not_future(app, plan, as_of)
+        ensure_forward(plan.programme.id, repo.last_assessed(), as_of, today)
         # On PostgreSQL the server stores the day (states, events, prompts, memory) while the
         # items are judged, the memory is made and the messages rendered, which need nothing
         # from the database (store.dialect.alongside).
@@ -413,19 +413,41 @@ def answer_linker(app: App, plan: Plan) -> LinkMaker | None:
 SIMULATION_YEARS = 100
 
 
-def ensure_forward(programme_id: str, last: date | None, as_of: date) -> None:
+def ensure_forward(
+    programme_id: str, last: date | None, as_of: date, today: date | None = None
+) -> None:
     """Assessing an earlier day after a later one would re-announce transitions the later day
-    already recorded: the programme's history only moves forward."""
-    if last is not None and as_of < last:
-        raise InvalidInput(
-            f"{programme_id} is already assessed up to {last}; {as_of} is earlier. "
-            "Use `regie status --as-of` to look back, or a fresh REGIE_HOME to replay."
-        )
+    already recorded: the programme's history only moves forward. ``today`` (the office's
+    date; None under a simulation): a last assessed day after it was assessed by a run whose
+    clock, or ``--as-of``, was ahead, and the refusal says so and the way back (walk58d 2)."""
+    if last is None or as_of >= last:
+        return
+    if today is not None and last > today:
+        raise InvalidInput(clock_ahead(programme_id, last, today))
+    raise InvalidInput(
+        f"{programme_id} is already assessed up to {last}; {as_of} is earlier. "
+        "Use `regie status --as-of` to look back, or a fresh REGIE_HOME to replay."
+    )
 
 
-def ensure_not_future(app: App, plan: Plan, as_of: date) -> None:
+def clock_ahead(programme_id: str, last: date, today: date) -> str:
+    """Why no cycle runs while the last assessed day is after today, and the ways back that
+    keep the database (docs/operations.md, "A clock that ran ahead")."""
+    return (
+        f"{programme_id} is already assessed up to {last}, after today ({today}): an earlier "
+        "cycle ran with the machine's clock ahead (or with `--as-of` ahead); check the clock. "
+        f"Its reminders and escalations of {last} are queued or sent (`regie outbox`). History "
+        f"only moves forward: wait, from {last} on `regie cycle` runs again (`regie send` and "
+        "answers work meanwhile), or restore the backup made before that run (`regie db "
+        'restore FILE`; docs/operations.md, "A clock that ran ahead")'
+    )
+
+
+def ensure_not_future(app: App, plan: Plan, as_of: date) -> date | None:
     """A day that has not come yet would send real reminders early and, since history only
-    moves forward, lock out every day until then. Simulations say so (REGIE_SIMULATE)."""
+    moves forward, lock out every day until then. Simulations say so (REGIE_SIMULATE).
+    Returns today (the office's date); None under a simulation, whose history may stand
+    after it."""
     from regie.services import today as business_date
 
     zone = app.settings.timezone or plan.calendar.timezone
@@ -439,13 +461,14 @@ def ensure_not_future(app: App, plan: Plan, as_of: date) -> None:
                 f"--as-of {as_of}: a simulation reaches at most {SIMULATION_YEARS} years past "
                 f"today ({horizon})"
             )
-        return
+        return None
     if as_of > today:
         raise InvalidInput(
             f"--as-of {as_of} is after today ({today} in {zone}): reminders would go out for a "
             "day that has not come and every day before it would be refused afterwards; "
             "to simulate, use a scratch REGIE_HOME and `regie cycle --simulate`"
         )
+    return today
 
 
 def check_can_run(app: App, plan: Plan, as_of: date) -> str | None:
@@ -457,10 +480,10 @@ def check_can_run(app: App, plan: Plan, as_of: date) -> str | None:
     life = programme_life(plan)
     if as_of < life.first:  # a typo (0001-01-01) would be stored as the first assessed day
         raise InvalidInput(f"--as-of {as_of} is before the programme's life ({life.describe()})")
-    ensure_not_future(app, plan, as_of)
+    today = ensure_not_future(app, plan, as_of)
     with app.session() as session:
         last = Repository(session, plan.programme.id).last_assessed()
-    ensure_forward(plan.programme.id, last, as_of)
+    ensure_forward(plan.programme.id, last, as_of, today)
     start = plan.programme.start
     if last is None and start is not None and as_of < start:
         # Allowed (a run-up), but history only moves forward: say it before it is recorded.

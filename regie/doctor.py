@@ -306,6 +306,13 @@ def _last_assessed(app: App, plan: Plan) -> Check:
             "last-assessed", FAIL,
             f"{plan.programme.id}: no day assessed yet (run `regie cycle`)",
         )  # fmt: skip
+    if last > day and not app.settings.simulate:  # no cycle runs until then (walk58d 2)
+        return Check(
+            "last-assessed", FAIL,
+            f"{plan.programme.id}: last assessed {last}, after today ({day}): a cycle ran "
+            "with the clock ahead (or `--as-of` ahead); no cycle runs before that day "
+            '(docs/operations.md, "A clock that ran ahead")',
+        )  # fmt: skip
     if last < expected:
         return Check(
             "last-assessed", FAIL,

@@ -60,6 +60,11 @@ def _run_cycle(
     warning = check_can_run(app, plan, day)
     if warning is not None and not dry_run:  # a dry run records no first day
         typer.echo(warning, err=True)
+    from regie import restore_hold
+
+    restore = restore_hold.unanswered(app, plan.programme.id)
+    held = restore is not None and send and not dry_run  # walk58d 5: queue, send nothing
+    send = send and not held
     prefect_environment(app)
     api_url = prefect_api_url()
     if api_url is not None and not valid_api_url(api_url):  # from the profile: the env's is
@@ -85,12 +90,21 @@ def _run_cycle(
     else:
         result, run_id = run_as_flow(api_url, day, dry_run=dry_run, full=full)
         where = f"Prefect flow run {run_id} on {hide_password(api_url)}"
+    if held:
+        where = where.replace("--no-send", "held after the restore", 1)
     print_summary(result, plan.programme.title, app)
     typer.echo(f"  ran: {where}")
+    if restore is not None and dry_run and (line := restore_hold.dry_run_line(app, restore)):
+        typer.echo(line)
+    if restore is not None and not dry_run:
+        restore_hold.record_cycled(app, plan.programme.id, restore, held=held)
+    if restore is not None and held:
+        pending = restore_hold.pending_count(app, plan.programme.id)
+        typer.echo(restore_hold.held_line(app, restore, pending), err=True)
     from regie.cli.outbox_retry import warn_dead
 
-    if warn_dead(app) or (result.get("send") or {}).get("failed"):
-        raise typer.Exit(1)  # a message not delivered needs someone's attention
+    if warn_dead(app) or (result.get("send") or {}).get("failed") or held:
+        raise typer.Exit(1)  # a message not delivered (or held) needs someone's attention
     return result
 
 

@@ -82,7 +82,10 @@ def test_a_restore_puts_the_backup_back_and_says_so(regie_home: Path, tmp_path: 
     assert kept.stat().st_mode & 0o077 == 0
     with closing(sqlite3.connect(kept)) as db, db:
         assert db.execute("SELECT count(*) FROM status_updates").fetchone()[0] == 2
+    # The first cycle after it queues and sends nothing, and says why (walk58d 5); the next sends.
     result = regie("cycle", "--full", "--as-of", "2025-06-03", env=ENV)
+    assert result.code == 1 and "this cycle sent nothing" in result.err, result.err
+    result = regie("cycle", "--as-of", "2025-06-03", env=ENV)
     assert result.code == 0, result.err
 
 

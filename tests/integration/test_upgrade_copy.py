@@ -9,6 +9,7 @@ import stat
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from regie.history import office_time
 from regie.sqlite_copy import KEEP_BEFORE_UPGRADE, keep_before_upgrade
 from store.db import downgrade, head_revision, upgrade
 from tests.cli_in_process import regie
@@ -57,6 +58,9 @@ def test_a_status_command_upgrades_an_older_database_and_keeps_a_copy(tmp_path: 
     [line] = [line for line in status.err.splitlines() if "kept as" in line]
     assert f"from revision 0020 to {head}" in line
     assert str(copy) in line and f"`regie db restore {copy} --yes`" in line
+    # This version would migrate the copy again: the way back starts with the earlier one.
+    assert "(to go back: install the earlier version of Regie again, then `regie db" in line
+    assert line.endswith("; this version would upgrade it again)")
     db = sqlite3.connect(copy)
     try:  # a whole database, with its rows
         assert db.execute("PRAGMA quick_check").fetchone()[0] == "ok"
@@ -89,3 +93,35 @@ def test_only_the_newest_copies_are_kept(tmp_path: Path) -> None:
     ]
     assert _copies(tmp_path) == sorted([*made[-KEEP_BEFORE_UPGRADE:], other])
     assert keep_before_upgrade(database, "0026", now=start + timedelta(minutes=4)) == made[-1]
+
+
+def test_a_restore_knows_the_copy_kept_before_an_upgrade(tmp_path: Path) -> None:
+    """Regie's own copy is named as such, not "not made by `regie db backup`?", and the restore
+    says that this version would upgrade it again (walk58d 4)."""
+    home = tmp_path / "home"
+    env = _env(home)
+    assert regie("sync", env=env).code == 0
+    database = home / "regie.db"
+    downgrade(f"sqlite:///{database}", "0020")
+    assert regie("status", "--as-of", "2015-10-01", env=env).code == 0
+    [copy] = _copies(home)
+    head = head_revision()
+    stamp = copy.name.rsplit("-", 1)[1]
+    at = datetime.strptime(stamp, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+    shown = regie("db", "restore", str(copy), env=env)
+    assert shown.code == 0, shown.err
+    lines = shown.out.splitlines()
+    assert lines[0] == (
+        f"backup {copy}: the copy Regie kept before the upgrade to revision {head} "
+        f"({office_time(at, 'Europe/Amsterdam')})"
+    )
+    assert "not made by `regie db backup`" not in shown.out
+    assert (
+        f"the backup is at revision 0020 (this Regie: {head}): restored with this version it "
+        "is upgraded again; to go back to the earlier version, install it again first, then "
+        'restore (docs/operations.md, "Upgrade")'
+    ) in lines
+    # A backup at this version's revision needs no such words.
+    backup = tmp_path / "now.db"
+    assert regie("db", "backup", str(backup), env=env).code == 0
+    assert "the backup is at revision" not in regie("db", "restore", str(backup), env=env).out
