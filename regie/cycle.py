@@ -582,7 +582,10 @@ def send_reminders(
             _record_failure(
                 app, plan_id, row, reason, report, tries, give_up,
                 permanent=isinstance(exc, Unreachable) and not bounced,
-                refused=isinstance(exc, Refused), waiting=bounced,
+                # The server may have it (no answer to its DATA): given up at once, as a
+                # refusal is, so that nothing sends it again before the operator decides.
+                refused=isinstance(exc, Refused) or getattr(exc, "unconfirmed", False),
+                waiting=bounced,
                 channel=getattr(exc, "channel", None),
             )  # fmt: skip
 
