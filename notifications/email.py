@@ -26,6 +26,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from email.message import EmailMessage
 from email.utils import formatdate
+from typing import TYPE_CHECKING
 
 from notifications.base import (
     Attachment,
@@ -46,6 +47,9 @@ from notifications.base import (
 )
 from notifications.notes import NoteCode, note
 
+if TYPE_CHECKING:
+    from _typeshed import ReadableBuffer
+
 SECURITY = ("starttls", "ssl", "none")
 
 
@@ -62,12 +66,12 @@ class _SMTP(smtplib.SMTP):
 
     handed_over = False  # the DATA command of the message being sent was given
 
-    def data(self, msg: bytes | str) -> tuple[int, bytes]:
+    def data(self, msg: ReadableBuffer | str) -> tuple[int, bytes]:
         self.handed_over = True
         return super().data(msg)
 
 
-class _SMTP_SSL(_SMTP, smtplib.SMTP_SSL):  # noqa: N801 (smtplib's name)
+class _SMTP_SSL(_SMTP, smtplib.SMTP_SSL):
     """The same over TLS from the start."""
 
 
@@ -187,7 +191,9 @@ class EmailNotifier:
                 if smtp.handed_over:
                     # The server may have the message: never sent again blindly (not here,
                     # not by a later attempt). A timeout stops the batch, as any slow answer.
-                    said = "did not answer in time" if timed_out else f"dropped the connection ({exc})"
+                    said = (
+                        "did not answer in time" if timed_out else f"dropped the connection ({exc})"
+                    )
                     failure = ChannelDown(
                         f"mail server {self.host}:{self.port} {said} after the message was "
                         f"handed over (DATA): {UNCONFIRMED}",

@@ -175,8 +175,11 @@ def _database(app: App) -> tuple[Check, bool]:
     try:
         current = current_revision(app.engine)
     except Exception as exc:
+        from regie.disk_full import full_disk
+
         orig = getattr(exc, "orig", None)
-        return Check("database", FAIL, f"{url}: {first_line(orig or exc)}"), False
+        said = full_disk(exc, settings.database_url) or first_line(orig or exc)
+        return Check("database", FAIL, f"{url}: {said}"), False
     head = head_revision()
     if current == head:
         return Check("database", OK, f"{url}: at {current} (the latest)"), True
