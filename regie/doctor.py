@@ -442,6 +442,8 @@ def _held(app: App, held: list[tuple[str, datetime]], now: datetime) -> tuple[st
     from regie.services import office_zone
     from store.outbox import RECLAIM_AFTER
 
+    if not held:
+        return "", ""
     zone = office_zone(app)
     old = [(k, c) for k, c in held if c <= now - RECLAIM_AFTER]
     new = [(k, c) for k, c in held if c > now - RECLAIM_AFTER]
