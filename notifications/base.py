@@ -26,6 +26,10 @@ class NotifierError(Exception):
         #: The channel this attempt handed the message to without knowing whether it arrived
         #: (set by the router): the outbox keeps it, later attempts use that channel only.
         self.channel: str | None = None
+        #: The server may have the message and no later attempt could tell (an SMTP server
+        #: that did not answer the message's DATA): the outbox gives it up at once, unsent
+        #: again, and the operator decides (`regie outbox mark-sent` or `retry`).
+        self.unconfirmed = False
 
 
 class Unreachable(NotifierError):

@@ -8,6 +8,13 @@ A 5xx reply to a message (its recipient at RCPT, its content at DATA) is permane
 fails with :class:`Refused` (the outbox gives it up at once, the reply recorded). A 4xx reply
 and a lost connection pass: :class:`NotifierError`, retried after the outbox's back-off. A 5xx
 refusal of the sender (MAIL FROM) would meet every message: the batch stops (:class:`ChannelDown`).
+
+A connection the server closed before a message's DATA (an idle batch connection) is opened
+again for it once. No answer in time stops the batch (:class:`ChannelDown`); once the DATA
+command was given the server may have the message (smtplib reports a timeout waiting for the
+reply as a lost connection): its outcome is unknown and no later attempt could tell, so it is
+never sent again by Regie on its own (``unconfirmed``: the outbox gives it up at once, the
+operator decides; walk58d 1).
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from email.message import EmailMessage
 from email.utils import formatdate
+from typing import TYPE_CHECKING
 
 from notifications.base import (
     Attachment,
@@ -39,7 +47,32 @@ from notifications.base import (
 )
 from notifications.notes import NoteCode, note
 
+if TYPE_CHECKING:
+    from _typeshed import ReadableBuffer
+
 SECURITY = ("starttls", "ssl", "none")
+
+
+#: Why a message whose DATA went unanswered is not sent again (its outbox ``last_error``).
+UNCONFIRMED = (
+    "it may have arrived, so Regie does not send it again: check the server's log or ask the "
+    "recipient, then `regie outbox mark-sent KEY --yes` (it arrived) or "
+    "`regie outbox retry --key KEY --yes` (send it again)"
+)
+
+
+class _SMTP(smtplib.SMTP):
+    """smtplib's client, knowing whether the current message's DATA was given."""
+
+    handed_over = False  # the DATA command of the message being sent was given
+
+    def data(self, msg: ReadableBuffer | str) -> tuple[int, bytes]:
+        self.handed_over = True
+        return super().data(msg)
+
+
+class _SMTP_SSL(_SMTP, smtplib.SMTP_SSL):
+    """The same over TLS from the start."""
 
 
 class EmailNotifier:
@@ -80,7 +113,7 @@ class EmailNotifier:
         self.sender_setting = sender_setting  # where mail_from is set: named when refused
         #: Where a message's attachments are read at send time (the report archive).
         self.read_attachment = read_attachment
-        self._smtp: smtplib.SMTP | None = None
+        self._smtp: _SMTP | None = None
         self._in_batch = False
         self._lock = threading.RLock()  # one SMTP conversation at a time on the connection
         self.connections = 0  # opened so far (tests and benchmarks check one per batch)
@@ -149,11 +182,32 @@ class EmailNotifier:
         """Send ``mail``; the recipients refused while others accepted it (usually none)."""
         for attempt in (1, 2):
             smtp = self._connection()
+            smtp.handed_over = False
             try:
                 return smtp.send_message(mail)
             except smtplib.SMTPServerDisconnected as exc:
-                # The server closed an idle batch connection: once more on a fresh one.
                 self._smtp = None
+                timed_out = isinstance(exc.__context__, TimeoutError)
+                if smtp.handed_over:
+                    # The server may have the message: never sent again blindly (not here,
+                    # not by a later attempt). A timeout stops the batch, as any slow answer.
+                    said = (
+                        "did not answer in time" if timed_out else f"dropped the connection ({exc})"
+                    )
+                    failure = ChannelDown(
+                        f"mail server {self.host}:{self.port} {said} after the message was "
+                        f"handed over (DATA): {UNCONFIRMED}",
+                        maybe_delivered=True,
+                    )
+                    failure.unconfirmed = True
+                    failure.channel = self.channel  # later attempts (if any) stay here
+                    raise failure from None
+                if timed_out:  # no answer in time: the next message would wait as long
+                    raise ChannelDown(
+                        f"mail server {self.host}:{self.port} did not answer in time "
+                        f"({self.timeout:g} s): {exc}"
+                    ) from None
+                # The server closed an idle batch connection: once more on a fresh one.
                 if attempt == 2:
                     raise NotifierError(f"SMTP connection lost: {exc}") from None
             except smtplib.SMTPRecipientsRefused as exc:
@@ -187,17 +241,17 @@ class EmailNotifier:
                 raise NotifierError(f"mail server: {type(exc).__name__}: {exc}") from None
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _connection(self) -> smtplib.SMTP:
+    def _connection(self) -> _SMTP:
         if self._smtp is not None:
             return self._smtp
         where = f"{self.host}:{self.port}"
         context = self.ssl_context or ssl.create_default_context()
         try:
-            smtp: smtplib.SMTP
+            smtp: _SMTP
             if self.security == "ssl":
-                smtp = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=context)
+                smtp = _SMTP_SSL(self.host, self.port, timeout=self.timeout, context=context)
             else:
-                smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+                smtp = _SMTP(self.host, self.port, timeout=self.timeout)
             smtp.ehlo()
             if self.security == "starttls":
                 smtp.starttls(context=context)

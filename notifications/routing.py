@@ -128,6 +128,7 @@ class Router:
             else:
                 failure = NotifierError(tried.note or str(tried))
             failure.channel = tried.channel  # where it may have arrived, if anywhere
+            failure.unconfirmed = tried.unconfirmed
             raise failure
         if waits:
             raise Postponed("; ".join(f"{c}: {why}" for c, why in self.down.items()))

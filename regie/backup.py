@@ -33,7 +33,7 @@ from typing import Any
 
 from governance import clock
 from regie.bootstrap import App
-from regie.errors import DatabaseNotReady, InvalidInput, RegieError
+from regie.errors import InvalidInput, RegieError
 from regie.sqlite_copy import copy_database as _copy
 from regie.sqlite_copy import publish as _publish
 from regie.sqlite_copy import publish_copy as _publish_copy
@@ -79,7 +79,8 @@ def backup(app: App, target: Path, warn: Callable[[str], None] | None = None) ->
     # (its record in the database is best effort); the copy then opens the file read-only too.
     source, read_only = _sqlite_source(app)
     if not source.is_file():
-        raise DatabaseNotReady(f"{source}: no database yet (run `regie cycle` or `regie sync`)")
+        # Nothing to copy: a backup script retrying it gains nothing (exit 2, not 3).
+        raise InvalidInput(f"{source}: no database yet (run `regie cycle` or `regie sync`)")
     target = target.expanduser()
     if target.is_dir():
         raise InvalidInput(f"{target}: is a directory (name the backup file)")

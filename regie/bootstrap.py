@@ -75,6 +75,7 @@ class App:
     def ensure_schema(self) -> None:
         if self._checked_schema:
             return
+        from regie.disk_full import full_disk
         from store import current_revision, head_revision, upgrade
 
         self.require_usable_sqlite()
@@ -84,7 +85,8 @@ class App:
                 self.settings.database_url, connect_timeout=self.settings.db_connect_timeout
             )
         except Exception as exc:  # an unreachable server or a bad URL: one line, no traceback
-            raise DatabaseNotReady(f"database {self.safe_url}: {first_line(exc)}") from exc
+            said = full_disk(exc, self.settings.database_url) or first_line(exc)
+            raise DatabaseNotReady(f"database {self.safe_url}: {said}") from exc
         if current != head_revision():
             from store.db import newer_than_code
 
@@ -97,8 +99,9 @@ class App:
                 try:
                     upgrade(self.settings.database_url)
                 except Exception as exc:  # e.g. a database from a newer Regie
+                    said = full_disk(exc, self.settings.database_url) or first_line(exc)
                     raise DatabaseNotReady(
-                        f"database {self.safe_url} is at revision {current}: {first_line(exc)}"
+                        f"database {self.safe_url} is at revision {current}: {said}"
                     ) from exc
                 if new_database is not None and current is None:
                     NOTES.append(new_database)

@@ -118,6 +118,10 @@ class SendReport:
     stopped: str | None = None  # why the batch stopped early (bad credentials …)
     waiting: int = 0  # failed messages waiting for a later attempt, after this send
     next_attempt: datetime | None = None  # when the first of them is tried next
+    #: Messages another sender holds as 'sending' after this send (it is at work, or stopped
+    #: before it finished: walk58d 3), and when the first is taken again if still unsent.
+    held: list[str] = field(default_factory=list)
+    held_until: datetime | None = None
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -136,6 +140,9 @@ class SendReport:
             "stopped": self.stopped,
             "waiting": self.waiting,
             "next_attempt": self.next_attempt.isoformat() if self.next_attempt else None,
+            "held": len(self.held),
+            "held_keys": self.held[:ERRORS_SHOWN],  # the first: a summary stays small
+            "held_until": self.held_until.isoformat() if self.held_until else None,
         }
 
 
@@ -605,7 +612,10 @@ def send_reminders(
             _record_failure(
                 app, plan_id, row, reason, report, tries, give_up,
                 permanent=isinstance(exc, Unreachable) and not bounced,
-                refused=isinstance(exc, Refused), waiting=bounced,
+                # The server may have it (no answer to its DATA): given up at once, as a
+                # refusal is, so that nothing sends it again before the operator decides.
+                refused=isinstance(exc, Refused) or getattr(exc, "unconfirmed", False),
+                waiting=bounced,
                 channel=getattr(exc, "channel", None),
             )  # fmt: skip
 
@@ -694,6 +704,10 @@ def send_reminders(
     # What a later send tries: said, so that "0 failed" does not hide it (walk31 4).
     with app.session() as session:
         report.waiting, report.next_attempt = outbox.waiting(session, plan_id)
+        held = outbox.held(session, plan_id)  # this send's own are sent, failed or back
+    report.held = [key for key, _ in held]
+    if held:
+        report.held_until = min(claimed for _, claimed in held) + outbox.RECLAIM_AFTER
     return report
 
 

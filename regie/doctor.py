@@ -175,8 +175,11 @@ def _database(app: App) -> tuple[Check, bool]:
     try:
         current = current_revision(app.engine)
     except Exception as exc:
+        from regie.disk_full import full_disk
+
         orig = getattr(exc, "orig", None)
-        return Check("database", FAIL, f"{url}: {first_line(orig or exc)}"), False
+        said = full_disk(exc, settings.database_url) or first_line(orig or exc)
+        return Check("database", FAIL, f"{url}: {said}"), False
     head = head_revision()
     if current == head:
         return Check("database", OK, f"{url}: at {current} (the latest)"), True
@@ -422,13 +425,49 @@ def _outbox(app: App, plan: Plan | None, hours: float, now: datetime) -> Check:
             f"{count(len(stuck.waiting), 'pending message')} queued more than {within} ago, "
             f"{_listed(stuck.waiting)}: is `regie send` running?",
         ))  # fmt: skip
+    stale, sending = _held(app, stuck.held, now)
+    if stale:
+        parts.append((WARNING, stale))
     if not parts:
         retried = (
             f" ({stuck.failing} failed in the last {within}: tried again)" if stuck.failing else ""
         )
-        return Check("outbox", OK, f"no message dead, failed or waiting for over {within}{retried}")
+        text = f"no message dead, failed or waiting for over {within}{retried}"
+        return Check("outbox", OK, text + (f"; {sending}" if sending else ""))
     status = max((s for s, _ in parts), key=_RANK.__getitem__)
-    return Check("outbox", status, "; ".join(text for _, text in parts))
+    texts = [text for _, text in parts] + ([sending] if sending else [])
+    return Check("outbox", status, "; ".join(texts))
+
+
+def _held(app: App, held: list[tuple[str, datetime]], now: datetime) -> tuple[str, str]:
+    """What the messages claimed as 'sending' mean (walk58d 3): those claimed longer ago than
+    a sender's claim holds (its sender stopped, and no send has run since: a warning), and
+    those claimed since (a sender at work, or one that stopped: said when they go again)."""
+    from regie.history import office_time
+    from regie.services import office_zone
+    from store.outbox import RECLAIM_AFTER
+
+    if not held:
+        return "", ""
+    zone = office_zone(app)
+    old = [(k, c) for k, c in held if c <= now - RECLAIM_AFTER]
+    new = [(k, c) for k, c in held if c > now - RECLAIM_AFTER]
+    stale = sending = ""
+    if old:
+        since = office_time(min(c for _, c in old), zone)
+        stale = (
+            f"{count(len(old), 'message')} held as `sending` since {since} by a sender that "
+            f"stopped before it finished, {_listed([k for k, _ in old])}: the next `regie send` "
+            "takes them again; is `regie send` running?"
+        )
+    if new:
+        first = min(c for _, c in new)
+        again = office_time(first + RECLAIM_AFTER, zone)
+        sending = (
+            f"{count(len(new), 'message')} being sent since {office_time(first, zone)} "
+            f"(if their sender stopped: taken again from {again})"
+        )
+    return stale, sending
 
 
 def _mail(app: App, plan: Plan) -> Check:

@@ -543,7 +543,10 @@ def _revision_or_fail(app: App) -> str | None:
     try:
         return current_revision(app.settings.database_url)
     except Exception as exc:
-        raise DatabaseNotReady(f"database {app.safe_url}: {first_line(exc)}") from exc
+        from regie.disk_full import full_disk
+
+        said = full_disk(exc, app.settings.database_url) or first_line(exc)
+        raise DatabaseNotReady(f"database {app.safe_url}: {said}") from exc
 
 
 # --- sync and status --------------------------------------------------------------------------

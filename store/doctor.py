@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from store.models import OutboxRow
 from store.models_web import CalendarTokenRow
 from store.outbox import TEST_KIND, dead_keys
+from store.outbox import held as held_messages
 
 #: What the README's role SQL grants on every table ("Database roles (production)").
 TABLE_PRIVILEGES = ("SELECT", "INSERT", "UPDATE", "DELETE")
@@ -76,6 +77,8 @@ class StuckMessages:
     failed: list[str] = field(default_factory=list)  # failed, queued before ``before``
     failing: int = 0  # failed, queued since ``before``: still being retried
     waiting: list[str] = field(default_factory=list)  # pending and due, queued before ``before``
+    #: Claimed as 'sending', each with its claim's instant (its sender at work, or stopped).
+    held: list[tuple[str, datetime]] = field(default_factory=list)
 
 
 def stuck_messages(
@@ -107,6 +110,7 @@ def stuck_messages(
         failed=failed,
         failing=int(failing or 0),
         waiting=waiting,
+        held=held_messages(session, programme_id),
     )
 
 

@@ -46,6 +46,8 @@ MAX_ATTEMPTS = 5
 GIVE_UP_AFTER = timedelta(hours=24)
 #: The kind of a set-up test message (`regie notify test`): sent only by its own command.
 TEST_KIND = "test"
+#: A 'sending' message whose sender stopped before it finished (killed, a power cut) is taken
+#: again by a later send this long after its claim; till then send and doctor name it.
 RECLAIM_AFTER = timedelta(minutes=15)
 #: A message to a bouncing address looks again this often whether the address has changed.
 WAIT_FOR_ADDRESS = timedelta(minutes=15)
@@ -842,6 +844,17 @@ def waiting(session: Session, programme_id: str) -> tuple[int, datetime | None]:
         )
     ).one()
     return int(count), first
+
+
+def held(session: Session, programme_id: str) -> list[tuple[str, datetime]]:
+    """The messages claimed as 'sending' (set-up tests left out), oldest first, each with its
+    claim's instant: another sender's at work, or one that stopped before it finished (killed)
+    and holds them until :data:`RECLAIM_AFTER` has passed since that instant (walk58d 3)."""
+    o = OutboxRow
+    query = sa.select(o.key, o.claimed_at).where(
+        o.programme_id == programme_id, o.status == "sending", o.kind != TEST_KIND
+    )
+    return [(key, claimed) for key, claimed in session.execute(query.order_by(o.id))]
 
 
 #: The event `regie outbox mark-sent` records: messages known to have gone out already.

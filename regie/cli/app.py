@@ -748,11 +748,12 @@ def environment_fault(exc: BaseException) -> str | None:
     """One line for what the machine did wrong (a read-only or corrupted database, a full
     disk, a home that cannot be written); None for anything else."""
     from regie.bootstrap import first_line
+    from regie.disk_full import full_disk
 
     module = type(exc).__module__
     if module.startswith("sqlalchemy"):
         orig = getattr(exc, "orig", None)
-        reason = first_line(orig) if orig is not None else first_line(exc)
+        reason = full_disk(exc) or (first_line(orig) if orig is not None else first_line(exc))
         if waited := lock_wait(orig, reason):
             reason = f"{reason}: {waited}"
         return f"database error: {reason} (nothing was changed by this command)"

@@ -95,6 +95,17 @@ def print_waiting(sent: dict[str, Any], app: App) -> None:
     from regie.history import office_time
     from regie.services import office_zone
 
+    if held := sent.get("held"):
+        # Claimed by another sender: at work, or stopped before it finished (walk58d 3).
+        until = datetime.fromisoformat(sent["held_until"])
+        again = "now" if until <= utcnow() else f"from {office_time(until, office_zone(app))}"
+        keys = sent["held_keys"]
+        more = f" and {held - len(keys)} more" if held > len(keys) else ""
+        typer.echo(
+            f"  held as `sending` by another sender (at work, or stopped before it finished): "
+            f"{count(held, 'message')}, {', '.join(keys)}{more}; taken again by a send {again} "
+            "if still unsent"
+        )
     waiting = sent.get("waiting") or 0
     if not waiting:
         return

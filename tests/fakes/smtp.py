@@ -45,8 +45,13 @@ class SmtpServer:
     sender_reply: str | None = None
     #: The reply to every DATA, when given (e.g. "554 5.6.0 Message content rejected").
     data_reply: str | None = None
+    #: Called with the sender before the server answers MAIL FROM (a server slow to answer).
+    on_mail: Callable[[str], None] | None = None
     #: Called after a message is recorded, before the server answers DATA (kill tests).
     on_data: Callable[[Received], None] | None = None
+    #: Seconds an idle connection is kept before the server closes it (aiosmtpd's default:
+    #: 300), when given.
+    idle_timeout: float | None = None
     received: list[Received] = field(default_factory=list)
     sessions: int = 0  # connections that said EHLO/HELO
 
@@ -73,6 +78,8 @@ class SmtpServer:
             async def handle_MAIL(
                 self, smtp: Any, session: Any, envelope: Any, address: str, options: list[str]
             ) -> str:
+                if server.on_mail is not None:
+                    server.on_mail(address)
                 if server.sender_reply is not None:
                     return server.sender_reply
                 envelope.mail_from = address
@@ -121,6 +128,8 @@ class SmtpServer:
             )
         if self.tls_context is not None:
             kwargs.update(tls_context=self.tls_context, require_starttls=True)
+        if self.idle_timeout is not None:
+            kwargs.update(server_kwargs={"timeout": self.idle_timeout})
         self._controller = Controller(Handler(), hostname="127.0.0.1", port=self.port, **kwargs)
         self._controller.start()
         return self

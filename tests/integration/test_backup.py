@@ -95,7 +95,8 @@ def test_a_backup_while_a_writer_commits_is_whole(regie_home: Path, tmp_path: Pa
 @pytest.mark.fresh_home  # "no database yet" first
 def test_bad_targets_are_one_line_and_leave_nothing(regie_home: Path, tmp_path: Path) -> None:
     result = regie("db", "backup", str(tmp_path / "x.db"), env=ENV)
-    assert result.code == 3
+    # Nothing to copy: bad input (exit 2), not a database that did not answer (3: retry).
+    assert result.code == 2
     assert "no database yet" in result.err
     assert regie("sync", env=ENV).code == 0
     existing = tmp_path / "there.db"
