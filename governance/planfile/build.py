@@ -468,6 +468,14 @@ def _contacts(top: Fields, org_ids: list[str], problems: Problems) -> tuple[Cont
     for contact_id, deputy, where in deputies:
         if deputy == contact_id:
             problems.add(where, f"contact {shown(contact_id)} cannot be their own deputy")
+        elif deputy in (renamed := {old: cid for cid, old, _ in formerly}) and (
+            renamed[deputy] in ids
+        ):  # a rename's other half (fix58a): said so, not "unknown"
+            problems.add(
+                where,
+                f"'deputy' names {shown(deputy)}, now contact {shown(renamed[deputy])} (its "
+                f"'formerly'): name the contact by its id, {shown(renamed[deputy])}",
+            )
         elif deputy not in ids:
             problems.add(
                 where, f"unknown contact {shown(deputy)} in 'deputy'{suggest(deputy, ids)}"

@@ -104,3 +104,16 @@ def test_the_contacts_file_takes_it_and_checks_it(tmp_path: Path) -> None:
 
 def _line(text: str, needle: str) -> int:
     return text[: text.index(needle)].count("\n") + 1
+
+
+def test_a_deputy_named_by_an_old_id_is_told_the_new_one() -> None:
+    """A rename's other half: bert's deputy line still says `anna` after anna became anna-w."""
+    text = _plan().replace("    formerly: [b.bond]\n", "    formerly: [b.bond]\n    deputy: anna\n")
+    assert problems(text) == [
+        f"plan.yaml:{_line(text, 'deputy: anna')}:13: 'deputy' names 'anna', now contact "
+        "'anna-w' (its 'formerly'): name the contact by its id, 'anna-w'"
+    ]
+    assert problems(text.replace("deputy: anna", "deputy: anne")) == [
+        f"plan.yaml:{_line(text, 'deputy: anna')}:13: unknown contact 'anne' in 'deputy' "
+        "(did you mean 'anna-w'?)"
+    ]
