@@ -10,9 +10,11 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from governance.answers import Answerer, AnswerInput
+from regie.answers import record_answer
 from regie.bootstrap import App
 from regie.cycle import deadline_check
-from store import downgrade, sync_plan, upgrade
+from store import downgrade, memory, sync_plan, upgrade
 from store.models_faults import ItemFirstAssessedRow
 from store.models_incremental import ItemMemoryRow
 from tests.integration.answer_app import ANSWERS_PLAN
@@ -78,9 +80,42 @@ def test_every_written_row_keeps_the_stored_day(app: App) -> None:
     days = [DAY + timedelta(days=n) for n in range(4)]
     check(app, days[0])  # no memory yet: a full run
     assert _kept(app) == _stored(app)
+    # An answer: the item is re-assessed on the incremental day and its row written.
+    answer = AnswerInput("1.1.1", "at_risk", forecast=date(2025, 8, 1), note="Later")
+    record_answer(app, answer, Answerer("anna", "Anna de Wit"), channel="email", as_of=days[1])
     later = check(app, days[1])
-    assert later.incremental and _kept(app) == _stored(app)
+    assert later.incremental and later.assessed and _kept(app) == _stored(app)
     check(app, days[2], full_assessment=True)
     assert _kept(app) == _stored(app)
     check(app, days[3], rebuild_memory=True)
     assert _kept(app) == _stored(app)
+
+
+def test_a_row_whose_kept_day_differs_is_written_whole(app: App) -> None:
+    """A row that differs from the stored one only in its next check has that column updated,
+    unless its kept first assessed day differs too: then the whole row, the day with it."""
+    from governance.clock import utcnow
+
+    deadline_check(app, DAY)
+    with app.session() as session, session.begin():
+        kept: dict[str, date] = {}
+        stored = memory.load_items(session, PID, None, kept)
+        header = memory.load_header(session, PID)
+        assert header is not None and kept
+        code, other = sorted(kept)[:2]
+        later = date(2026, 1, 5)
+        moved = {c: stored[c]._replace(next_check=later) for c in (code, other)}
+        memory.save(
+            session, PID, header, moved, None, replace_all=False, recorded_at=utcnow(),
+            stored=stored, first_days={code: date(2025, 1, 6), other: kept[other]},
+            stored_first=kept,
+        )  # fmt: skip
+    m = ItemMemoryRow
+    with app.session() as session:
+        rows = session.execute(
+            sa.select(m.item_code, m.next_check, m.first_assessed).where(
+                m.programme_id == PID, m.item_code.in_([code, other])
+            )
+        )
+        found = {c: (check, first) for c, check, first in rows.tuples()}
+    assert found == {code: (later, date(2025, 1, 6)), other: (later, kept[other])}
