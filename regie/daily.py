@@ -21,8 +21,10 @@ that differ from the stored ones: :func:`store.memory.save`).
 
 Every path reads the first assessed days of the items it judges (:mod:`store.first_assessed`:
 the stale clock starts no earlier) and stores the day of those assessed for the first time.
-They are no part of the memory but history: a rebuild keeps them and first fills the missing
-ones from the recorded states (:func:`store.first_assessed.fill_missing_days`).
+They are history, not memory: a rebuild keeps them and first fills the missing ones from the
+recorded states (:func:`store.first_assessed.fill_missing_days`). Each memory row keeps a copy
+of its item's day, written with the row (migration 0041): the incremental path takes the
+chosen items' days from the rows it reads and reads the table only for rows without one.
 """
 
 from __future__ import annotations
@@ -418,7 +420,7 @@ def _incremental(
     # when the plan's items may have changed; then the rows of the chosen items and of what
     # they depend on.
     rowids: dict[str, int] = {}  # SQLite: the due rows' rowids, for moving their checks
-    kept_first: dict[str, date] = {}  # the first assessed days the due rows keep
+    kept_first: dict[str, date] = {}  # the first assessed days the rows read keep
     due = memory.load_due(session, pid, as_of, rowids, kept_first)
     tally = tallies.load_tally(session, pid)
     touched: set[str] = set()
