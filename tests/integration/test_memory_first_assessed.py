@@ -73,8 +73,8 @@ def test_0041_fills_the_kept_day_from_item_first_assessed(app: App, migrated_url
 
 
 def test_every_written_row_keeps_the_stored_day(app: App) -> None:
-    """The first run (no memory), the incremental days, a full run and a rebuild: after each,
-    every memory row keeps exactly its item's stored first assessed day."""
+    """The first run (no memory), an incremental day, a full run, a rebuild and a replayed
+    day: after each, every memory row keeps exactly its item's stored first assessed day."""
     from regie.cycle import deadline_check as check
 
     days = [DAY + timedelta(days=n) for n in range(4)]
@@ -88,6 +88,8 @@ def test_every_written_row_keeps_the_stored_day(app: App) -> None:
     check(app, days[2], full_assessment=True)
     assert _kept(app) == _stored(app)
     check(app, days[3], rebuild_memory=True)
+    assert _kept(app) == _stored(app)
+    check(app, days[3] + timedelta(days=1), replay=True)
     assert _kept(app) == _stored(app)
 
 
