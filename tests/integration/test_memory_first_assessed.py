@@ -70,6 +70,16 @@ def test_0041_fills_the_kept_day_from_item_first_assessed(app: App, migrated_url
     kept = _kept(app)
     assert {c: d for c, d in kept.items() if d is not None} == _stored(app)
     assert kept[moved] == date(2025, 1, 6) and kept[gone] is None
+    # The first cycle after it: incremental, on the kept days; an item without one is read
+    # from (and recorded in) item_first_assessed when chosen, and every day kept is the table's.
+    after = deadline_check(app, DAY + timedelta(days=2))
+    assert after.incremental
+    kept, stored = _kept(app), _stored(app)
+    assert {c: d for c, d in kept.items() if d is not None} == {
+        c: d for c, d in stored.items() if kept[c] is not None
+    }
+    assert kept[moved] == stored[moved] == date(2025, 1, 6)
+    assert kept[gone] is None or kept[gone] == stored[gone]
 
 
 def test_every_written_row_keeps_the_stored_day(app: App) -> None:
