@@ -22,8 +22,10 @@ that differ from the stored ones: :func:`store.memory.save`).
 
 Every path reads the first assessed days of the items it judges (:mod:`store.first_assessed`:
 the stale clock starts no earlier) and stores the day of those assessed for the first time.
-They are no part of the memory but history: a rebuild keeps them and first fills the missing
-ones from the recorded states (:func:`store.first_assessed.fill_missing_days`).
+They are history, not memory: a rebuild keeps them and first fills the missing ones from the
+recorded states (:func:`store.first_assessed.fill_missing_days`). Each memory row keeps a copy
+of its item's day, written with the row (migration 0041): the incremental path takes the
+chosen items' days from the rows it reads and reads the table only for rows without one.
 """
 
 from __future__ import annotations
@@ -173,11 +175,12 @@ def _full(
     from store import memory
 
     if last is not None:
-        remembered, stored = memory.load_all(session, index.plan.programme.id)
+        kept_first: dict[str, date] = {}
+        remembered, stored = memory.load_all(session, index.plan.programme.id, kept_first)
         if remembered:  # else nothing to take: read item_states (an empty plan, say)
             return _full_from_memory(
                 session, index, as_of, calendar, now, header, submit, planned, last,
-                remembered, stored, replaying,
+                remembered, stored, replaying, kept_first,
             )  # fmt: skip
     from governance.rag import RAG_VALUES, STATE_VALUES
     from store import Repository
@@ -220,6 +223,7 @@ def _full(
             fingerprints,
             replace_all=True,
             recorded_at=now,
+            first_days=_first_days(result),
         )
     )
     return DayAssessment(result, reminders, result.counts(), False, len(result.items), former)
@@ -238,6 +242,7 @@ def _full_from_memory(
     remembered: dict[str, Remembered],
     stored: dict[str, str],
     replaying: bool,
+    kept_first: Mapping[str, date],
 ) -> DayAssessment:
     """:func:`_full` after another policy, calendar or rules version, or when asked for:
     every item judged, with what the memory of the last assessed day holds.
@@ -338,14 +343,23 @@ def _full_from_memory(
     # the one the memory was made from, a stored fingerprint is the item's (the incremental
     # path keeps them so too: every item whose entry changed was re-assessed and given its
     # new one): written again as it is, one made only for a row without.
+    # A row whose kept first assessed day is not the item's is written too.
     same_plan = header.plan_hash is not None and header.plan_hash == last.plan_hash
+    firsts = _first_days(result)
+    first_of, kept = firsts.get, kept_first.get
     if same_plan:
-        written = {i: r for i, r in fresh.items() if remembered.get(i) != r or not stored.get(i)}
+        written = {
+            i: r
+            for i, r in fresh.items()
+            if remembered.get(i) != r or not stored.get(i) or first_of(i) != kept(i)
+        }
         fingerprints = {i: stored.get(i) or item_fingerprint(by_id[i]) for i in written}
     else:
         every = {i: item_fingerprint(d) for i, d in by_id.items()}
         written = {
-            i: r for i, r in fresh.items() if remembered.get(i) != r or stored.get(i) != every[i]
+            i: r
+            for i, r in fresh.items()
+            if remembered.get(i) != r or stored.get(i) != every[i] or first_of(i) != kept(i)
         }
         fingerprints = {i: every[i] for i in written}
     # Rows of items no longer in the plan: none when every row is of a plan item.
@@ -366,6 +380,7 @@ def _full_from_memory(
             recorded_at=now,
             drop=dropped,
             tally=changes,
+            first_days=firsts,
         )
     )
     return DayAssessment(result, reminders, result.counts(), False, len(result.items), former)
@@ -415,7 +430,8 @@ def _incremental(
     # when the plan's items may have changed; then the rows of the chosen items and of what
     # they depend on.
     rowids: dict[str, int] = {}  # SQLite: the due rows' rowids, for moving their checks
-    due = memory.load_due(session, pid, as_of, rowids)
+    kept_first: dict[str, date] = {}  # the first assessed days the rows read keep
+    due = memory.load_due(session, pid, as_of, rowids, kept_first)
     tally = tallies.load_tally(session, pid)
     touched: set[str] = set()
     fingerprints: dict[str, str] | None = None
@@ -437,7 +453,7 @@ def _incremental(
     chosen = select_due(index, due, missing=missing, updated=updated, touched=touched)
     needed = with_dependencies(index, chosen)
     rest = [i for i in needed | dropped if i not in due]
-    remembered = due | memory.load_items(session, pid, rest) if rest else due
+    remembered = due | memory.load_items(session, pid, rest, kept_first) if rest else due
     # Most needed items have no update since their row was written (they are chosen for a
     # date): their latest update and forecast come from the memory, and only the others'
     # updates are read (two index seeks an item, the step's largest read before).
@@ -451,7 +467,10 @@ def _incremental(
     else:
         unknown = [i for i in chosen if i not in remembered]
         earlier = memory.earlier_states(session, pid, as_of, unknown) if unknown else {}
-    first = first_assessed_days(session, pid, chosen) if chosen else {}
+    # The due rows keep their items' first assessed days; the other chosen items' (and those
+    # of rows that keep none) are read from item_first_assessed.
+    unread = [i for i in chosen if i not in kept_first]
+    first = kept_first | first_assessed_days(session, pid, unread) if unread else kept_first
     result = assess_selected(
         index, chosen, updates, as_of, calendar, remembered, earlier, tally=tally, known=known,
         before_day=rerun, first_assessed=first,
@@ -507,9 +526,17 @@ def _incremental(
             tally=changes,
             stored=remembered,
             rowids=rowids,
+            first_days=_first_days(result),
+            stored_first=kept_first,
         )
     )
     return DayAssessment(result, reminders, counts, True, len(result.items), former)
+
+
+def _first_days(result: Assessment) -> dict[str, date | None]:
+    """Each judged item's first assessed day, as item_first_assessed holds it once the day's
+    are recorded (the stored day, or this one): what its memory row keeps."""
+    return {code: item.first_assessed for code, item in result.items.items()}
 
 
 def _plan_and_remember(

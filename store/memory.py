@@ -61,29 +61,38 @@ def load_header(session: Session, programme_id: str) -> MemoryHeader | None:
 
 
 def load_items(
-    session: Session, programme_id: str, item_ids: Collection[str] | None = None
+    session: Session,
+    programme_id: str,
+    item_ids: Collection[str] | None = None,
+    first_days: dict[str, date] | None = None,
 ) -> dict[str, Remembered]:
-    """The remembered rows of every item, or of ``item_ids`` only (those the memory holds)."""
+    """The remembered rows of every item, or of ``item_ids`` only (those the memory holds).
+    ``first_days``: filled with the first assessed day each row keeps, where it keeps one."""
     m = ItemMemoryRow
-    query = sa.select(*_ITEM_COLUMNS).where(m.programme_id == programme_id)
+    query = sa.select(*_ITEM_COLUMNS, m.first_assessed).where(m.programme_id == programme_id)
     if item_ids is None:
-        return _remembered(reader(session).execute(query).all())
+        return _remembered(reader(session).execute(query).all(), first_days)
     connection = reader(session)
     if connection.dialect.name == "sqlite" and item_ids:
         # Straight from the driver, as the due rows (the day's other chosen items and what
         # they depend on: hundreds, each row's dates through SQLAlchemy's processing else).
         params = (programme_id, json_codes(item_ids))
-        return _sqlite_remembered(connection, _SQLITE_SOME, params)
-    return _remembered(_in_codes(session, query, m.item_code, item_ids))
+        return _sqlite_remembered(connection, _SQLITE_SOME, params, None, first_days)
+    return _remembered(_in_codes(session, query, m.item_code, item_ids), first_days)
 
 
 def load_due(
-    session: Session, programme_id: str, as_of: date, rowids: dict[str, int] | None = None
+    session: Session,
+    programme_id: str,
+    as_of: date,
+    rowids: dict[str, int] | None = None,
+    first_days: dict[str, date] | None = None,
 ) -> dict[str, Remembered]:
     """The remembered rows of the items whose next check has come (``next_check <= as_of``):
     most of a day's choice, read without the other items' rows. ``rowids`` (SQLite): filled
     with each row's rowid, which :func:`save` takes, in the same transaction, to move next
-    checks without a look-up of the primary key per row."""
+    checks without a look-up of the primary key per row. ``first_days``: filled with the
+    first assessed day the row keeps (:data:`FIRST_COLUMN`), where it keeps one."""
     m = ItemMemoryRow
     connection = reader(session)
     if connection.dialect.name == "sqlite":
@@ -94,32 +103,43 @@ def load_due(
         # (the planner's own choice, ≈ 1.5× the scan's time at 100k rows).
         others = connection.exec_driver_sql(_SQLITE_OTHERS, (programme_id, programme_id))
         sql = _SQLITE_DUE if others.scalar() else _SQLITE_DUE_SCAN
-        return _sqlite_remembered(connection, sql, (programme_id, as_of.isoformat()), rowids)
-    query = sa.select(*_ITEM_COLUMNS).where(m.programme_id == programme_id, m.next_check <= as_of)
-    return _remembered(connection.execute(query).all())
+        params = (programme_id, as_of.isoformat())
+        return _sqlite_remembered(connection, sql, params, rowids, first_days)
+    query = sa.select(*_ITEM_COLUMNS, m.first_assessed).where(
+        m.programme_id == programme_id, m.next_check <= as_of
+    )
+    return _remembered(connection.execute(query).all(), first_days)
 
 
-def load_all(session: Session, programme_id: str) -> tuple[dict[str, Remembered], dict[str, str]]:
+def load_all(
+    session: Session, programme_id: str, first_days: dict[str, date] | None = None
+) -> tuple[dict[str, Remembered], dict[str, str]]:
     """Every remembered row and its stored fingerprint, in one read: what a full assessment
     after another policy or calendar takes from the memory (each item's previous state, its
-    latest update and forecast) and compares its own rows with (only changed rows written)."""
+    latest update and forecast) and compares its own rows with (only changed rows written).
+    ``first_days``: filled with the first assessed day each row keeps, where it keeps one."""
     m = ItemMemoryRow
     connection = reader(session)
+    kept = first_days if first_days is not None else {}
     if connection.dialect.name == "sqlite":
-        return _sqlite_all(connection, programme_id)
-    query = sa.select(*_ITEM_COLUMNS, m.fingerprint).where(m.programme_id == programme_id)
+        return _sqlite_all(connection, programme_id, kept)
+    query = sa.select(*_ITEM_COLUMNS, m.fingerprint, m.first_assessed).where(
+        m.programme_id == programme_id
+    )
     make = new_remembered
     items: dict[str, Remembered] = {}
     fingerprints: dict[str, str] = {}
     for row in connection.execute(query).tuples().all():
         code = row[0]
-        items[code] = make(row[1:-1])
-        fingerprints[code] = row[-1]
+        items[code] = make(row[1:-2])
+        fingerprints[code] = row[-2]
+        if row[-1] is not None:
+            kept[code] = row[-1]
     return items, fingerprints
 
 
 def _sqlite_all(
-    connection: sa.Connection, programme_id: str
+    connection: sa.Connection, programme_id: str, first_days: dict[str, date]
 ) -> tuple[dict[str, Remembered], dict[str, str]]:
     """:func:`load_all` on SQLite: the rows straight from the driver, each stored day (ISO
     text) turned into a date once (101,023 rows, four dates each, a few hundred distinct)."""
@@ -130,13 +150,15 @@ def _sqlite_all(
     for chunk in sqlite_rows(connection, _SQLITE_ALL, (programme_id,), 20_000):
         for (
             code, state, rag, stale, due, next_check, action, latest_id, latest_on,
-            latest_status, forecast, latest_source, fingerprint,
+            latest_status, forecast, latest_source, fingerprint, first,
         ) in chunk:  # fmt: skip
             items[code] = make((
                 state, rag, stale == 1, day[due], day[next_check], action, latest_id,
                 day[latest_on], latest_status, day[forecast], latest_source,
             ))  # fmt: skip
             fingerprints[code] = fingerprint
+            if first is not None:
+                first_days[code] = day[first]
     return items, fingerprints
 
 
@@ -203,14 +225,20 @@ _ITEM_COLUMNS = (
 )
 
 
-def _remembered(rows: Iterable[Any]) -> dict[str, Remembered]:
+def _remembered(
+    rows: Sequence[Any], first_days: dict[str, date] | None = None
+) -> dict[str, Remembered]:
+    """The rows (the :data:`_ITEM_COLUMNS`, then the kept first assessed day) by code;
+    ``first_days``: filled with the kept days."""
+    if first_days is not None:
+        first_days.update((row[0], row[-1]) for row in rows if row[-1] is not None)
     make = new_remembered  # the row's values as they come (``stale`` is a bool already)
-    return {row[0]: make(row[1:]) for row in rows}
+    return {row[0]: make(row[1:-1]) for row in rows}
 
 
-_SQLITE_DUE = f"""SELECT {", ".join(c.name for c in _ITEM_COLUMNS)}, rowid
+_SQLITE_DUE = f"""SELECT {", ".join(c.name for c in _ITEM_COLUMNS)}, first_assessed, rowid
     FROM {ItemMemoryRow.__tablename__} WHERE programme_id = ? AND next_check <= ?"""
-_SQLITE_SOME = f"""SELECT {", ".join(c.name for c in _ITEM_COLUMNS)}, rowid
+_SQLITE_SOME = f"""SELECT {", ".join(c.name for c in _ITEM_COLUMNS)}, first_assessed, rowid
     FROM {ItemMemoryRow.__tablename__}
     WHERE programme_id = ? AND item_code IN (SELECT value FROM json_each(?))"""
 #: The same as a scan of the table (the unary ``+`` keeps the planner off the primary key).
@@ -219,7 +247,7 @@ _SQLITE_DUE_SCAN = _SQLITE_DUE.replace("WHERE programme_id", "WHERE +programme_i
 _SQLITE_OTHERS = f"""SELECT EXISTS (SELECT 1 FROM {ItemMemoryRow.__tablename__}
     WHERE programme_id < ?) OR EXISTS (SELECT 1 FROM {ItemMemoryRow.__tablename__}
     WHERE programme_id > ?)"""
-_SQLITE_ALL = f"""SELECT {", ".join(c.name for c in _ITEM_COLUMNS)}, fingerprint
+_SQLITE_ALL = f"""SELECT {", ".join(c.name for c in _ITEM_COLUMNS)}, fingerprint, first_assessed
     FROM {ItemMemoryRow.__tablename__} WHERE programme_id = ?"""
 
 
@@ -231,16 +259,21 @@ def _sqlite_remembered(
     sql: str,
     params: Sequence[Any],
     rowids: dict[str, int] | None = None,
+    first_days: dict[str, date] | None = None,
 ) -> dict[str, Remembered]:
-    """:func:`_remembered` of ``sql`` (the :data:`_ITEM_COLUMNS`, then the rowid) on SQLite,
+    """:func:`_remembered` of ``sql`` (the :data:`_ITEM_COLUMNS`, the first assessed day,
+    then the rowid) on SQLite,
     the rows straight from the driver (:func:`store.dialect.sqlite_rows`): each stored day
     (ISO text, as the column type writes it) turned into a date once, the flag into a bool.
     SQLAlchemy's per-row processing of 14,000 rows (four dates each) cost a third of the
-    read. ``rowids``: filled with each code's rowid."""
+    read. ``rowids``: filled with each code's rowid; ``first_days``: with each code's first
+    assessed day, where the row keeps one."""
     rows = [row for chunk in sqlite_rows(connection, sql, params, 10_000) for row in chunk]
     if rowids is not None:
         rowids.update(zip(map(_CODE, rows), map(_ROWID, rows), strict=True))  # in C
     day = IsoDays()  # a subscript per value, a conversion per distinct day
+    if first_days is not None:
+        first_days.update((row[0], day[row[-2]]) for row in rows if row[-2] is not None)
     make = new_remembered
     return {
         code: make((
@@ -249,7 +282,7 @@ def _sqlite_remembered(
         ))
         for (
             code, state, rag, stale, due, check, action, latest_id, on, status, forecast, source,
-            _,
+            _, _,
         ) in rows
     }  # fmt: skip
 
@@ -445,6 +478,8 @@ def save(
     tally: TallyChanges | None = None,
     stored: Mapping[str, Remembered] | None = None,
     rowids: Mapping[str, int] | None = None,
+    first_days: Mapping[str, date | None] | None = None,
+    stored_first: Mapping[str, date] | None = None,
 ) -> None:
     """Store the header and ``items`` (with their ``fingerprints``, else the stored ones);
     ``replace_all`` forgets every other item (on PostgreSQL writing only the rows that differ
@@ -459,8 +494,14 @@ def save(
     row upserted: most of a day's rows (their check moves, nothing else: 12,743 of 14,341 on
     the quarter's busiest day at 100k items). Should fewer rows be found than updated, those
     are upserted whole as well (the same rows either way). ``rowids`` (SQLite, from
-    :func:`load_due` in this transaction): the rows whose check moves found by them."""
+    :func:`load_due` in this transaction): the rows whose check moves found by them.
+
+    ``first_days``: the items' first assessed days (as item_first_assessed holds them once
+    the day's are recorded), kept in each row written (:data:`FIRST_COLUMN`; an item not in it
+    keeps none, and its day is read from that table). ``stored_first``: the days the
+    ``stored`` rows keep; a row whose day differs is written whole, not only its check."""
     m = ItemMemoryRow
+    firsts: Mapping[str, date | None] = first_days if first_days is not None else {}
     if replace_all:
         tally = None  # changes against a tally of rows just deleted would not add up
     if replace_all and dialect_name(session) != "sqlite":
@@ -469,7 +510,7 @@ def save(
         # 101,023 on the busiest day). Deleting and inserting every row took 3–4 s of the
         # server at 100k items; reading and comparing them ≈ 0.3 s. On SQLite both ways
         # cost the same (both are this process's work): rows deleted and inserted there.
-        items, gone = _unlike_stored(session, programme_id, items, fingerprints)
+        items, gone = _unlike_stored(session, programme_id, items, fingerprints, firsts)
         drop = [*drop, *gone]
         replace_all = False
     elif replace_all:
@@ -477,17 +518,18 @@ def save(
     for codes in batches(sorted(drop), IN_BATCH):
         session.execute(sa.delete(m).where(m.programme_id == programme_id, m.item_code.in_(codes)))
     if stored and fingerprints is None and not replace_all:
-        items, moved = _moved_checks(items, stored)
+        items, moved = _moved_checks(items, stored, firsts, stored_first or {})
         if moved and not _update_checks(session, programme_id, moved, rowids or {}):
             items = {**items, **moved}
     if items and dialect_name(session) == "sqlite":
-        _save_sqlite(session, programme_id, items, fingerprints, replace_all=replace_all)
+        _save_sqlite(session, programme_id, items, fingerprints, firsts, replace_all=replace_all)
     elif items:
         # Core on the table, not the ORM entity: the ORM's bulk insert groups rows by which
         # values are None and compiles a statement per group (hundreds, measured). Thousands
         # of items share a few hundred dates: each is converted once.
-        target = Repeated(session, ItemMemoryRow.__table__, _DAYS)
+        target = Repeated(session, ItemMemoryRow.__table__, (*_DAYS, FIRST_COLUMN))
         day = target.value
+        first = firsts.get
         rows = [
             {
                 "programme_id": programme_id,
@@ -504,12 +546,13 @@ def save(
                 "forecast": day("forecast", r.forecast),
                 "latest_source": r.latest_source,
                 "fingerprint": fingerprints[code] if fingerprints is not None else "",
+                FIRST_COLUMN: day(FIRST_COLUMN, first(code)),
             }
             for code, r in items.items()
         ]
         table = target.table
         connection = session.connection()
-        columns = list(_SAVED)
+        columns = [*_SAVED, FIRST_COLUMN]
         if fingerprints is not None:
             columns.append("fingerprint")
         if arrays_worthwhile(connection, rows):
@@ -539,36 +582,49 @@ def _unlike_stored(
     programme_id: str,
     items: Mapping[str, Remembered],
     fingerprints: Mapping[str, str] | None,
+    first_days: Mapping[str, date | None],
 ) -> tuple[dict[str, Remembered], list[str]]:
-    """Of ``items``, those whose row (and fingerprint, else ``""``) differs from the stored one
-    or has none; and the codes of the stored rows of items not in ``items``. The stored values
-    as the driver gives them (typed by the server: a date, a bool), compared with the row's."""
+    """Of ``items``, those whose row (and fingerprint, else ``""``, and kept first assessed
+    day) differs from the stored one or has none; and the codes of the stored rows of items
+    not in ``items``. The stored values as the driver gives them (typed by the server: a date,
+    a bool), compared with the row's."""
     m = ItemMemoryRow
-    query = sa.select(*_ITEM_COLUMNS, m.fingerprint).where(m.programme_id == programme_id)
+    query = sa.select(*_ITEM_COLUMNS, m.fingerprint, m.first_assessed).where(
+        m.programme_id == programme_id
+    )
     rows = session.connection().execute(query).tuples()
     stored = {row[0]: tuple(row[1:]) for row in rows}
     gone = [code for code in stored if code not in items]
-    found = stored.get
+    found, first = stored.get, first_days.get
     differ = {
         code: r
         for code, r in items.items()
-        if found(code) != (*r, fingerprints[code] if fingerprints is not None else "")
+        if found(code) != (*r, fingerprints[code] if fingerprints is not None else "", first(code))
     }
     return differ, gone
 
 
 def _moved_checks(
-    items: Mapping[str, Remembered], stored: Mapping[str, Remembered]
+    items: Mapping[str, Remembered],
+    stored: Mapping[str, Remembered],
+    first_days: Mapping[str, date | None],
+    stored_first: Mapping[str, date],
 ) -> tuple[dict[str, Remembered], dict[str, Remembered]]:
     """``items`` split into those to write whole and those whose stored row differs only in
-    its next check; rows equal to the stored ones are in neither."""
+    its next check; rows equal to the stored ones (their kept first assessed days too) are in
+    neither."""
     whole: dict[str, Remembered] = {}
     moved: dict[str, Remembered] = {}
-    found = stored.get
+    found, first, kept = stored.get, first_days.get, stored_first.get
     for code, r in items.items():
         before = found(code)
         # All but next_check (position 4) compared.
-        if before is None or before[:4] != r[:4] or before[5:] != r[5:]:
+        if (
+            before is None
+            or before[:4] != r[:4]
+            or before[5:] != r[5:]
+            or first(code) != kept(code)
+        ):
             whole[code] = r
         elif before[4] != r[4]:
             moved[code] = r
@@ -637,6 +693,7 @@ def _save_sqlite(
     programme_id: str,
     items: Mapping[str, Remembered],
     fingerprints: Mapping[str, str] | None,
+    first_days: Mapping[str, date | None],
     *,
     replace_all: bool,
 ) -> None:
@@ -648,13 +705,18 @@ def _save_sqlite(
     # Every date column's stored text, looked up per value (a dict subscript, not a call: four
     # dates a row); the columns share one type, so one conversion per distinct date.
     values = items.values()
+    first = first_days.get
     days = {d for r in values for d in (r.due, r.next_check, r.latest_on, r.forecast)}
+    days.update(first_days.values())
+    days.add(None)  # an item without a kept day
     text = {d: target.value("due", d) for d in days}
-    names = ["programme_id", "item_code", *_SAVED, "fingerprint"]
+    names = ["programme_id", "item_code", *_SAVED, "fingerprint", FIRST_COLUMN]
     sql = f"INSERT INTO {ItemMemoryRow.__tablename__} ({', '.join(names)}) VALUES "
     sql += f"({', '.join('?' * len(names))})"
     if not replace_all:
-        updated = [*_SAVED, "fingerprint"] if fingerprints is not None else _SAVED
+        updated = [*_SAVED, FIRST_COLUMN]
+        if fingerprints is not None:
+            updated.append("fingerprint")
         sql += " ON CONFLICT (programme_id, item_code) DO UPDATE SET "
         sql += ", ".join(f"{name} = excluded.{name}" for name in updated)
     rows = [
@@ -673,6 +735,7 @@ def _save_sqlite(
             text[r.forecast],
             r.latest_source,
             fingerprints[code] if fingerprints is not None else "",
+            text[first(code)],
         )
         for code, r in items.items()
     ]
@@ -696,6 +759,9 @@ _SAVED = [
 ]
 #: The date columns of a memory row (each distinct date converted once).
 _DAYS = ("due", "next_check", "latest_on", "forecast")
+#: The column that keeps the item's first assessed day (migration 0041): the day's due rows
+#: bring it along, instead of a read of item_first_assessed for them.
+FIRST_COLUMN = "first_assessed"
 
 
 def _save_header(

