@@ -189,6 +189,31 @@ def test_the_login_page_after_a_wrong_password(page: Page, server: Server) -> No
     save_artifact(page, "login-error.png")
 
 
+def test_the_login_page_with_an_empty_field(page: Page, server: Server) -> None:
+    """walk58c 4: the form has ``novalidate`` and marks its fields *(verplicht)*: an empty
+    password reaches the server, which says so in Dutch in the summary, linked to the field
+    (before, Chromium's own bubble in the browser's language was the only error)."""
+    page.goto(server.url + "/inloggen")
+    title = page.title()
+    page.get_by_label("Gebruikersnaam (verplicht)").fill("office")
+    page.get_by_role("button", name="Inloggen").click()
+    summary = page.locator(".error-summary")
+    assert appears(summary)
+    assert page.title() == "Fout: " + title
+    link = summary.get_by_role("link", name="Vul uw wachtwoord in.")
+    assert link.get_attribute("href") == "#wachtwoord"
+    field = page.get_by_label("Wachtwoord (verplicht)")
+    assert field.get_attribute("aria-invalid") == "true"
+    assert field.evaluate(
+        "el => document.getElementById(el.getAttribute('aria-describedby')).textContent"
+    ) == "Vul uw wachtwoord in."
+    assert page.get_by_label("Gebruikersnaam").get_attribute("aria-invalid") is None
+    assert page.get_by_label("Gebruikersnaam").input_value() == "office"
+    assert axe_violations(page) == []
+    link.click()
+    assert page.evaluate("document.activeElement.id") == "wachtwoord"
+
+
 def test_the_unavailable_page_passes_axe(page: Page, tmp_path: Path) -> None:
     plan = tmp_path / "plan.yaml"
     shutil.copy(FIXTURE, plan)
