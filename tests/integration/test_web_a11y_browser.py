@@ -127,6 +127,19 @@ def test_the_decisions_page_on_a_phone(page: Page, server: Server) -> None:
     page.goto(server.url + "/besluiten?stap=x")
     assert page.locator(".error-summary").is_visible()
     assert axe_violations(page) == []
+    # walk58c 6: as the forms say theirs, the title says so, the problem links to its field,
+    # which is invalid and described by it.
+    assert page.title().startswith("Fout: Besluiten")
+    link = page.locator(".error-summary").get_by_role("link", name="Stap: het plan heeft geen stap ‘x’.")
+    assert link.get_attribute("href") == "#stap"
+    field = page.get_by_label("Stap", exact=True)
+    assert field.get_attribute("aria-invalid") == "true"
+    assert field.evaluate(
+        "el => document.getElementById(el.getAttribute('aria-describedby')).textContent"
+    ) == "Stap: het plan heeft geen stap ‘x’."
+    assert page.get_by_label("Gevolg").get_attribute("aria-invalid") is None
+    link.click()
+    assert page.evaluate("document.activeElement.id") == "stap"
 
 
 def test_the_answer_form_after_a_failed_post(page: Page, tmp_path: Path) -> None:
