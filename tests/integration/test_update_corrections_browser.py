@@ -98,7 +98,9 @@ def test_an_empty_reason_is_the_server_s_dutch_error_not_the_browser_s(
     assert appears(page.get_by_role("alert"))
     assert page.title().startswith("Fout: ")
     links = page.get_by_role("alert").get_by_role("link")
-    said = {links.nth(n).inner_text(): links.nth(n).get_attribute("href") for n in range(links.count())}
+    said = {
+        links.nth(n).inner_text(): links.nth(n).get_attribute("href") for n in range(links.count())
+    }
     assert said.get("Geef de reden van de correctie.") == "#correctie-note", said
     past_end = [text for text, href in said.items() if href == "#correctie-completed_on"]
     assert past_end and past_end[0].startswith("Datum gereed: deze datum ligt te ver na"), said

@@ -130,13 +130,18 @@ def test_the_decisions_page_on_a_phone(page: Page, server: Server) -> None:
     # walk58c 6: as the forms say theirs, the title says so, the problem links to its field,
     # which is invalid and described by it.
     assert page.title().startswith("Fout: Besluiten")
-    link = page.locator(".error-summary").get_by_role("link", name="Stap: het plan heeft geen stap ‘x’.")
+    link = page.locator(".error-summary").get_by_role(
+        "link", name="Stap: het plan heeft geen stap ‘x’."
+    )
     assert link.get_attribute("href") == "#stap"
     field = page.get_by_label("Stap", exact=True)
     assert field.get_attribute("aria-invalid") == "true"
-    assert field.evaluate(
-        "el => document.getElementById(el.getAttribute('aria-describedby')).textContent"
-    ) == "Stap: het plan heeft geen stap ‘x’."
+    assert (
+        field.evaluate(
+            "el => document.getElementById(el.getAttribute('aria-describedby')).textContent"
+        )
+        == "Stap: het plan heeft geen stap ‘x’."
+    )
     assert page.get_by_label("Gevolg").get_attribute("aria-invalid") is None
     link.click()
     assert page.evaluate("document.activeElement.id") == "stap"
@@ -217,9 +222,12 @@ def test_the_login_page_with_an_empty_field(page: Page, server: Server) -> None:
     assert link.get_attribute("href") == "#wachtwoord"
     field = page.get_by_label("Wachtwoord (verplicht)")
     assert field.get_attribute("aria-invalid") == "true"
-    assert field.evaluate(
-        "el => document.getElementById(el.getAttribute('aria-describedby')).textContent"
-    ) == "Vul uw wachtwoord in."
+    assert (
+        field.evaluate(
+            "el => document.getElementById(el.getAttribute('aria-describedby')).textContent"
+        )
+        == "Vul uw wachtwoord in."
+    )
     assert page.get_by_label("Gebruikersnaam").get_attribute("aria-invalid") is None
     assert page.get_by_label("Gebruikersnaam").input_value() == "office"
     assert axe_violations(page) == []
