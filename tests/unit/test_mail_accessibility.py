@@ -136,3 +136,15 @@ def test_the_summarys_sections_are_headings() -> None:
     text = render("round_summary.txt.j2", **MAILS["round_summary"])
     for heading in mail.headings:  # the text version has the same sections
         assert f"{heading}:" in text
+
+
+@pytest.mark.parametrize("kind", sorted(MAILS))
+def test_every_mail_with_a_table_reflows_on_a_phone(kind: str) -> None:
+    """A viewport and the phone rules for its tables (phone_table.html.j2): on a phone a row
+    is a card, each cell under its column's name (walk58c 1: the round summary had neither,
+    366 px wide at 320)."""
+    html = render(f"{kind}.html.j2", **MAILS[kind])
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
+    mail = _read(kind)
+    assert all("items" in str(t.get("class")).split() for t in mail.tables), mail.tables
+    assert "td[data-label]::before" in html and 'data-label="' in html
