@@ -118,7 +118,14 @@ first layout of each change, so that an archived report is made again as it was.
 #: measurement means; *na de periode afgerond of vervallen*, *(plan: …)* without a bracket
 #: inside a bracket, *datums* (:data:`KAMER_WORDS_FROM`). Layout 20 and before are made again
 #: as they were.
-LAYOUT = 21
+#: 22 (walk58c 1, 5): the HTML has a viewport and the narrow-screen rules the agenda pack has
+#: (``reports/templates/_phone.css.j2``: a table's rows read as cards, a wide table scrolls on
+#: its own), so it reflows at 320 px on a phone; the title names the period after a comma
+#: (*…, 1 januari 2015 tot en met 31 december 2020*; :data:`PHONE_FROM`). Layout 21 and
+#: before are made again without them.
+LAYOUT = 22
+#: The first layout with a viewport, the narrow-screen rules and the comma in the title.
+PHONE_FROM = 22
 #: The first layout that leaves out an item a decision of a later meeting added.
 ADDITIONS_UNDONE_FROM = 21
 #: The first layout whose reads at a data cut-off leave out an update a correction recorded by

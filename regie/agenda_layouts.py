@@ -154,7 +154,14 @@ if TYPE_CHECKING:
 #: written, also one that starts with ``=``, ``+``, ``-`` or ``@`` (a pack is no spreadsheet:
 #: the CSV exports keep their formula guard; :data:`AGENDA_NOTES_AS_WRITTEN_FROM`). Layouts up
 #: to 21 are made again without these (with the ``'``).
-AGENDA_LAYOUT = 22
+#: 23 (walk58c 1, 5): the HTML pack and its annex have a viewport and share the narrow-screen
+#: rules (``reports/templates/_phone.css.j2``; before, the annex had none), so they reflow on a
+#: phone; the title (HTML ``<title>``, the PDF's) has the meeting's date in Dutch words
+#: (:data:`AGENDA_PHONE_FROM`). Layouts up to 22 are made again without them (ISO date).
+AGENDA_LAYOUT = 23
+#: The first agenda layout with a viewport, the shared narrow-screen rules in the pack and its
+#: annex, and the meeting's date in words in the title (walk58c 1, 5).
+AGENDA_PHONE_FROM = 23
 #: The first agenda layout that prints an owner's note as written, without the CSV formula
 #: guard's ``'`` (walk57b 5: :func:`governance.agenda_lines.item_lines`' ``guarded``).
 AGENDA_NOTES_AS_WRITTEN_FROM = 22

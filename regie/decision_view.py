@@ -78,7 +78,7 @@ def parse_filters(
     """The filters from the URL's text; a bad value becomes a Dutch line naming the field."""
     from regie.texts import filter_text
 
-    problems = []
+    problems: list[str] = []
     known_bodies = {b.id for b in plan.governance} | {r.body_id for r in rows}
     body_ok = body if body in known_bodies else None
     if body and body_ok is None:

@@ -304,7 +304,7 @@ def parse_filters(
     from governance.labels import filter_key
     from regie.texts import filter_text
 
-    problems = []
+    problems: list[str] = []
     owner_ok = owner if owner and plan.organisation(owner) is not None else None
     if owner and owner_ok is None:
         problems.append(filter_text("unknown_owner", owner))

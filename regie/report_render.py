@@ -24,6 +24,7 @@ from regie.agenda_layouts import (
     AGENDA_MEETING_ONCE_FROM,
     AGENDA_NAMES_FROM,
     AGENDA_NO_PREVIOUS_FROM,
+    AGENDA_PHONE_FROM,
     AGENDA_PLURAL_COUNTS_FROM,
     AGENDA_SAME_QUESTION_FROM,
     AGENDA_UNRATIFIED_FROM,
@@ -154,12 +155,21 @@ def render_agenda(
             "meeting_once": layout >= AGENDA_MEETING_ONCE_FROM,
             # Layout 22 (fix57d): with a next meeting, the look ahead ends before its day.
             "ahead_before_next": layout >= AGENDA_AHEAD_BEFORE_NEXT_FROM,
+            # Layout 23 (walk58c 1): a viewport and the shared narrow-screen rules.
+            "phone": layout >= AGENDA_PHONE_FROM,
         },
         charts=charts or _chart_maker(lambda cf: _agenda_charts(pack, cf, layout), (fmt,)),
-        title=f"Agenda {pack.body_name} {pack.meeting.on.isoformat()}",
+        title=agenda_title(pack, layout),
         footer=f"{pack.programme_short} · agenda {pack.body_name}, {long_date(pack.meeting.on)}",
         as_of=pack.as_of,
     )
+
+
+def agenda_title(pack: AgendaPack, layout: int = AGENDA_LAYOUT) -> str:
+    """The pack's title (HTML ``<title>``, the PDF's and the DOCX's): from layout 23 with the
+    meeting's date in words, as the annex and the mail say it (walk58c 5); ISO before."""
+    on = long_date(pack.meeting.on) if layout >= AGENDA_PHONE_FROM else pack.meeting.on.isoformat()
+    return f"Agenda {pack.body_name} {on}"
 
 
 def render_agenda_annex(pack: AgendaPack, layout: int = AGENDA_LAYOUT) -> bytes:
@@ -190,6 +200,7 @@ def render_agenda_annex(pack: AgendaPack, layout: int = AGENDA_LAYOUT) -> bytes:
         lapse=words["lapse"],
         count_words=layout >= AGENDA_COUNT_WORDS_FROM,
         meeting_once=layout >= AGENDA_MEETING_ONCE_FROM,
+        phone=layout >= AGENDA_PHONE_FROM,
     )
 
 
@@ -221,6 +232,7 @@ def _render_annex(
     lapse: bool = False,
     count_words: bool = False,
     meeting_once: bool = False,
+    phone: bool = False,
 ) -> bytes:
     from governance.agenda import WEIGHTS
     from reports.render import render
@@ -231,7 +243,7 @@ def _render_annex(
         asked=asked, completed=completed or {}, weights=WEIGHTS, hyphenate=hyphenate,
         org_names=org_names or {}, risk_words=risk_words, question_words=question_words,
         worse_words=worse_words, close_words=close_words, lapse=lapse, count_words=count_words,
-        meeting_once=meeting_once,
+        meeting_once=meeting_once, phone=phone,
     ).encode()  # fmt: skip
 
 
@@ -333,6 +345,7 @@ def render_progress(report: Any, fmt: str, *, charts: ChartMaker | None = None) 
         HYPHENS_FROM,
         KAMER_WORDS_FROM,
         ONE_BRACKET_FROM,
+        PHONE_FROM,
         PLAN_WORD_FROM,
         STOPS_JOINED_FROM,
     )
@@ -358,16 +371,29 @@ def render_progress(report: Any, fmt: str, *, charts: ChartMaker | None = None) 
             "stops": report.layout >= STOPS_JOINED_FROM,
             # Layout 21 (walk57a 5, 7, 8): the goal's category, *datums*, one level of brackets.
             "kamer_words": report.layout >= KAMER_WORDS_FROM,
+            # Layout 22 (walk58c 1, 5): a viewport, the narrow-screen rules, the title's comma.
+            "phone": report.layout >= PHONE_FROM,
         },
         charts=charts or _chart_maker(lambda cf: _progress_charts(report, cf), (fmt,)),
-        title=(
-            f"{report.title} {report.start} – {report.end}"
-            if report.title  # the reporting obligation's (layout 6 on)
-            else f"Voortgangsrapportage {report.programme_short} {report.start} – {report.end}"
-        ),
+        title=_progress_title(report, report.layout >= PHONE_FROM),
         footer=f"{report.programme_short} · voortgangsrapportage {report.start} – {report.end}",
         as_of=report.as_of,
     )
+
+
+def _progress_title(report: Any, in_words: bool) -> str:
+    """The DOCX's title (the HTML and PDF's come from the template): from layout 22 as the
+    HTML's, the period in words after a comma (walk58c 5); ISO dates before."""
+    if in_words:  # as voortgang.html.j2's title, a concept's too
+        period = f"{long_date(report.start)} tot en met {long_date(report.end)}"
+        concept = report.approved is None
+        if report.title:
+            return f"{'Concept: ' if concept else ''}{report.title}, {period}"
+        word = "Concept voortgangsrapportage" if concept else "Voortgangsrapportage"
+        return f"{word} {report.programme_short}, {period}"
+    if report.title:  # the reporting obligation's (layout 6 on)
+        return f"{report.title} {report.start} – {report.end}"
+    return f"Voortgangsrapportage {report.programme_short} {report.start} – {report.end}"
 
 
 def _progress_template(layout: int, name: str) -> str:
@@ -387,6 +413,7 @@ def render_progress_annex(report: Any) -> bytes:
         COUNT_WORDS_FROM,
         EXCERPTS_FROM,
         HYPHENS_FROM,
+        PHONE_FROM,
         WORDS_FROM,
     )
 
@@ -410,6 +437,7 @@ def render_progress_annex(report: Any) -> bytes:
         # risico" as the report's tables do (layout 9).
         risk_words=report.layout >= EXCERPTS_FROM,
         count_words=report.layout >= COUNT_WORDS_FROM,
+        phone=report.layout >= PHONE_FROM,
     )
 
 

@@ -103,11 +103,37 @@ def form_words(code: str, **values: object) -> str:
     return phrase("answers/form_words.txt.j2", code, values)
 
 
-def filter_text(code: str, value: str) -> str:
+class FilterProblem(str):
+    """A filter's problem as its Dutch line (a ``str``: lists of them compare to their text),
+    with ``field``: the id of the filter form's field it is about, which a page's error
+    summary links to and marks ``aria-invalid`` (walk58c 6)."""
+
+    field: str
+
+    def __new__(cls, text: str, field: str) -> FilterProblem:
+        made = super().__new__(cls, text)
+        made.field = field
+        return made
+
+
+#: The filter form's field (its id, as the URL parameter is named) per problem code.
+FILTER_FIELDS = {
+    "unknown_owner": "eigenaar",
+    "unknown_step": "stap",
+    "unknown_state": "status",
+    "not_stale_flag": "verouderd",
+    "unknown_sort": "sorteer",
+    "unknown_body": "orgaan",
+    "not_a_date": "vergadering",
+    "unknown_effect": "gevolg",
+}
+
+
+def filter_text(code: str, value: str) -> FilterProblem:
     """What is wrong with a page's filter, naming its field, the ``value`` as typed
-    (``regie/templates/filters.txt.j2``)."""
+    (``regie/templates/filters.txt.j2``), with the form field's id (:data:`FILTER_FIELDS`)."""
     # One line in the catalogue; the value is shown as typed (not reflowed).
-    return _macro("filters.txt.j2", code, {"value": value})
+    return FilterProblem(_macro("filters.txt.j2", code, {"value": value}), FILTER_FIELDS[code])
 
 
 def feed_words(code: str, **values: object) -> str:

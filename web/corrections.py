@@ -50,8 +50,8 @@ def _record(
     from regie.answers import AnswerRefused, record_answer
     from regie.office import today
     from regie.plan_cache import current_plan
-    from regie.texts import form_words, problem_text
-    from web.answers import _date, _sentence
+    from regie.texts import form_words
+    from web.answers import _date, _field_sentence, _sentence
 
     app = request.app.state.regie
     try:
@@ -90,10 +90,16 @@ def _record(
             return _shown(request, item_id, again)
         if not exc.problems:  # not about the form's fields (an item left the plan, say)
             errors["corrects"] = _sentence(exc.message)
+        # A date outside the programme's life names its field, as on the owner's form
+        # (walk58c 4: "Deze datum ligt te ver …" in the summary said not which).
+        labels = {
+            "forecast": form_words("label_forecast"),
+            "completed_on": form_words("label_completed_on"),
+        }
         for p in exc.problems:
             # A problem of a field the form does not show is said at the form's top.
             errors.setdefault(
-                p.field if p.field in FIELDS else "corrects", _sentence(problem_text(p))
+                p.field if p.field in FIELDS else "corrects", _field_sentence(p, labels)
             )
             newer = p.values.get("latest", p.values.get("by"))
             if p.code in _MOVED_ON and isinstance(newer, int):

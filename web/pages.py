@@ -182,7 +182,7 @@ def login_form(request: Request) -> Response:
     return render(
         request, "login.html.j2",
         {
-            "error": None, "username": "",
+            "error": None, "missing": [], "username": "",
             "next": _safe_next(request, request.query_params.get("volgende")),
         },
         anonymous=True,
@@ -203,6 +203,14 @@ async def login(request: Request) -> Response:
     username = str(form.get("gebruikersnaam") or "")
     password = str(form.get("wachtwoord") or "")
     next_url = _safe_next(request, form.get("volgende"))
+    missing = [name for name, value in (("gebruikersnaam", username), ("wachtwoord", password))
+               if not value]  # fmt: skip
+    if missing:  # said at the fields, in Dutch (the form has novalidate: walk58c 4); no attempt
+        return render(
+            request, "login.html.j2",
+            {"error": "missing", "missing": missing, "username": username, "next": next_url},
+            status=400, anonymous=True,
+        )  # fmt: skip
     try:
         token = await run_in_threadpool(log_in, request.app.state.regie, username, password, _now())
     except OperationalError:
@@ -212,7 +220,7 @@ async def login(request: Request) -> Response:
         await run_in_threadpool(time.sleep, FAILED_LOGIN_DELAY)
         busy = render(
             request, "login.html.j2",
-            {"error": "busy", "username": username, "next": next_url},
+            {"error": "busy", "missing": [], "username": username, "next": next_url},
             status=503, anonymous=True,
         )  # fmt: skip
         busy.headers["Retry-After"] = str(BUSY_RETRY_SECONDS)
@@ -220,7 +228,8 @@ async def login(request: Request) -> Response:
     if token is None:
         await run_in_threadpool(time.sleep, FAILED_LOGIN_DELAY)
         return render(
-            request, "login.html.j2", {"error": "failed", "username": username, "next": next_url},
+            request, "login.html.j2",
+            {"error": "failed", "missing": [], "username": username, "next": next_url},
             status=401, anonymous=True,
         )  # fmt: skip
     response = RedirectResponse(next_url, status_code=303)

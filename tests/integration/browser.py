@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -62,6 +63,23 @@ def page(browser: Browser) -> Iterator[Page]:
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+@contextmanager
+def phone_page(browser: Browser, width: int = 375, height: int = 812) -> Iterator[Page]:
+    """A page in a phone's emulated device metrics (``is_mobile``: the meta viewport counts,
+    as on a phone; without one Chromium lays the page out 980 px wide and zooms it out). A
+    desktop window of the same width ignores the viewport, so only this shows it missing."""
+    context = browser.new_context(
+        locale="nl-NL", viewport={"width": width, "height": height}, device_scale_factor=2,
+        is_mobile=True, has_touch=True, bypass_csp=True,
+    )  # fmt: skip
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    try:
+        yield page
+    finally:
+        context.close()
 
 
 def axe_violations(page: Page, impacts: tuple[str, ...] = ("serious", "critical")) -> list[Any]:

@@ -181,8 +181,10 @@ def test_each_layout_makes_the_packs_around_the_end_again_as_built(
     layout 20 (review55 3) words the charts' alt texts anew, which only the HTML has, and
     (walk55d 2) counts the item waiting on a predecessor apart in the top line; layout 21
     (walk56d 9) says *Vooruitblik* up to and including its horizon (*tot en met*); layout 22
-    (fix57d) ends it before the next meeting's day, which only the pack with a next meeting has
-    (``REGIE_UPDATE_GOLDEN=1`` writes the current layout's files)."""
+    (fix57d) ends it before the next meeting's day, which only the pack with a next meeting has;
+    layout 23 (walk58c 1, 5) changes the HTML only: a viewport, the shared narrow-screen rules
+    and the meeting's date in words in the title (``REGIE_UPDATE_GOLDEN=1`` writes the current
+    layout's files)."""
     from regie import report_build
     from regie.reports import agenda, reproduce
 
@@ -192,6 +194,8 @@ def test_each_layout_makes_the_packs_around_the_end_again_as_built(
         if meeting == CLOSING and as_of == date(2025, 12, 31):
             _round_before_the_end(app)
         layouts = md_layouts  # layout 20: the top line (both), the alt texts (HTML)
+        if fmt == "html":  # layout 23 (walk58c 1, 5): a viewport, phone rules, Dutch title
+            layouts = (*md_layouts, 23)
         for layout in range(min(layouts), report_build.AGENDA_LAYOUT + 1):
             with monkeypatch.context() as then:
                 then.setattr(report_build, "AGENDA_LAYOUT", layout)

@@ -36,12 +36,23 @@ def _tags(pdf: bytes) -> tuple[Any, list[Any], Counter[str]]:
     return catalog, elements, Counter(str(e["/S"]) for e in elements)
 
 
+def _title(pdf: bytes) -> str:
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    metadata = PdfReader(BytesIO(pdf)).metadata
+    return str(metadata.title if metadata else "")
+
+
 def test_the_agenda_pdf_is_tagged(app: App) -> None:
     pdf = agenda(app, "stuurgroep", MEETING, AS_OF, "pdf", archive=False).content
     catalog, elements, tags = _tags(pdf)
     assert catalog["/MarkInfo"]["/Marked"].value is True
     assert catalog["/ViewerPreferences"]["/DisplayDocTitle"].value is True
     assert catalog["/Lang"] == "nl"
+    # The title the viewer shows has the meeting's date in words (layout 23, walk58c 5).
+    assert _title(pdf) == "Agenda Stuurgroep Plan van aanpak MVI 12 april 2016"
     # H3: "Sinds de vorige vergadering", one per step, and one per weight of the points ter
     # besluitvorming (here: slips to approve, routine).
     assert tags["/H1"] == 1 and tags["/H2"] >= 7 and tags["/H3"] == 7
@@ -66,6 +77,8 @@ def test_the_progress_pdf_is_tagged(app: App) -> None:
     pdf = voortgang(app, date(2015, 7, 1), AS_OF, AS_OF, "pdf", archive=False).content
     catalog, elements, tags = _tags(pdf)
     assert catalog["/ViewerPreferences"]["/DisplayDocTitle"].value is True
+    # The period in words after a comma, not run into the title (layout 22, walk58c 5).
+    assert _title(pdf).endswith(", 1 juli 2015 tot en met 15 januari 2016"), _title(pdf)
     assert tags["/H1"] == 1 and tags["/H3"] >= 4 and tags["/H4"] >= 16
     assert tags["/Table"] >= 3 and tags["/TH"] and tags["/L"]
     (alt,) = [str(e["/Alt"]) for e in elements if e["/S"] == "/Figure"]

@@ -77,3 +77,33 @@ def test_an_officer_corrects_an_update_in_the_browser(page: Page, server: Server
     assert "gecorrigeerd op" in corrected.inner_text()
     assert corrected.locator("del").first.inner_text() == "gereed"
     assert axe_violations(page) == []
+
+
+def test_an_empty_reason_is_the_server_s_dutch_error_not_the_browser_s(
+    page: Page, server: Server
+) -> None:
+    """walk58c 4: the form has ``novalidate`` and its reason says *(verplicht)*: an empty reason
+    reaches the server, whose summary says it in Dutch and links to the field (before, Chromium
+    showed its own bubble, "Please fill out this field.", and sent nothing). A completion date
+    past the programme's end names its field. Nothing is recorded."""
+    log_in(page, server)
+    page.goto(server.url + "/items/1.1.2")
+    updates = page.locator("[id^='update-']").count()
+    reason = page.get_by_label("Reden van de correctie (verplicht)")
+    assert reason.is_visible()
+    page.get_by_label("Stand", exact=True).select_option("done")
+    page.locator("#correctie-completed_on").fill("2031-02-01")
+    reason.fill("")
+    page.get_by_role("button", name="Correctie vastleggen").click()
+    assert appears(page.get_by_role("alert"))
+    assert page.title().startswith("Fout: ")
+    links = page.get_by_role("alert").get_by_role("link")
+    said = {
+        links.nth(n).inner_text(): links.nth(n).get_attribute("href") for n in range(links.count())
+    }
+    assert said.get("Geef de reden van de correctie.") == "#correctie-note", said
+    past_end = [text for text, href in said.items() if href == "#correctie-completed_on"]
+    assert past_end and past_end[0].startswith("Datum gereed: deze datum ligt te ver na"), said
+    assert page.get_by_label("Reden van de correctie").get_attribute("aria-invalid") == "true"
+    assert page.locator("[id^='update-']").count() == updates
+    assert axe_violations(page) == []

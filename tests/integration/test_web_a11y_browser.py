@@ -127,6 +127,24 @@ def test_the_decisions_page_on_a_phone(page: Page, server: Server) -> None:
     page.goto(server.url + "/besluiten?stap=x")
     assert page.locator(".error-summary").is_visible()
     assert axe_violations(page) == []
+    # walk58c 6: as the forms say theirs, the title says so, the problem links to its field,
+    # which is invalid and described by it.
+    assert page.title().startswith("Fout: Besluiten")
+    link = page.locator(".error-summary").get_by_role(
+        "link", name="Stap: het plan heeft geen stap ‘x’."
+    )
+    assert link.get_attribute("href") == "#stap"
+    field = page.get_by_label("Stap", exact=True)
+    assert field.get_attribute("aria-invalid") == "true"
+    assert (
+        field.evaluate(
+            "el => document.getElementById(el.getAttribute('aria-describedby')).textContent"
+        )
+        == "Stap: het plan heeft geen stap ‘x’."
+    )
+    assert page.get_by_label("Gevolg").get_attribute("aria-invalid") is None
+    link.click()
+    assert page.evaluate("document.activeElement.id") == "stap"
 
 
 def test_the_answer_form_after_a_failed_post(page: Page, tmp_path: Path) -> None:
@@ -187,6 +205,34 @@ def test_the_login_page_after_a_wrong_password(page: Page, server: Server) -> No
         assert "de gebruikersnaam of het wachtwoord klopt niet" in described, label
     assert axe_violations(page) == []
     save_artifact(page, "login-error.png")
+
+
+def test_the_login_page_with_an_empty_field(page: Page, server: Server) -> None:
+    """walk58c 4: the form has ``novalidate`` and marks its fields *(verplicht)*: an empty
+    password reaches the server, which says so in Dutch in the summary, linked to the field
+    (before, Chromium's own bubble in the browser's language was the only error)."""
+    page.goto(server.url + "/inloggen")
+    title = page.title()
+    page.get_by_label("Gebruikersnaam (verplicht)").fill("office")
+    page.get_by_role("button", name="Inloggen").click()
+    summary = page.locator(".error-summary")
+    assert appears(summary)
+    assert page.title() == "Fout: " + title
+    link = summary.get_by_role("link", name="Vul uw wachtwoord in.")
+    assert link.get_attribute("href") == "#wachtwoord"
+    field = page.get_by_label("Wachtwoord (verplicht)")
+    assert field.get_attribute("aria-invalid") == "true"
+    assert (
+        field.evaluate(
+            "el => document.getElementById(el.getAttribute('aria-describedby')).textContent"
+        )
+        == "Vul uw wachtwoord in."
+    )
+    assert page.get_by_label("Gebruikersnaam").get_attribute("aria-invalid") is None
+    assert page.get_by_label("Gebruikersnaam").input_value() == "office"
+    assert axe_violations(page) == []
+    link.click()
+    assert page.evaluate("document.activeElement.id") == "wachtwoord"
 
 
 def test_the_unavailable_page_passes_axe(page: Page, tmp_path: Path) -> None:

@@ -122,6 +122,15 @@ def test_a_bad_filter_or_page_number_is_not_contradicted(
     shown = visible(bad.text)
     assert " passen bij" not in shown and " past bij" not in shown, shown
     assert "het plan heeft 48 punten." in shown and "Niet elk filter" in shown
+    # walk58c 6: the title says so, the problem links to its field, which is invalid and
+    # described by it; the fields without a problem are not.
+    assert "<title>Fout: Overzicht – " in bad.text
+    said = "Eigenaar: onbekende organisatie ‘rivm’."
+    assert f'<li id="filterfout-eigenaar"><a href="#eigenaar">{said}</a></li>' in bad.text
+    invalid = 'aria-invalid="true" aria-describedby="filterfout-eigenaar"'
+    assert f'<select id="eigenaar" name="eigenaar" {invalid}>' in bad.text
+    assert '<select id="stap" name="stap">' in bad.text
+    assert "<title>Overzicht – " in web.get("/?eigenaar=RIVM").text
     half = visible(web.get("/?eigenaar=rivm&status=done").text)  # one filter still applies
     assert "2 van de 48 punten passen bij het filter dat wel kon worden gebruikt" in half
 

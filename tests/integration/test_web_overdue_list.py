@@ -76,6 +76,9 @@ def test_the_overdue_list_filters_by_owner_and_refuses_an_unknown_one(
     assert bad.status_code == 400
     assert "Eigenaar: onbekende organisatie ‘XYZ’." in visible(bad.text)
     assert len(_ids(bad.text)) == 23
+    assert "<title>Fout: Te laat – " in bad.text  # walk58c 6: linked to its field
+    assert '<a href="#eigenaar">Eigenaar: onbekende organisatie ‘XYZ’.</a>' in bad.text
+    assert 'id="eigenaar" name="eigenaar" aria-invalid="true"' in bad.text
     wrong = web.get("/te-laat", params={"sorteer": "kleur"})
     assert wrong.status_code == 400 and "Sorteren: onbekende volgorde ‘kleur’." in visible(
         wrong.text

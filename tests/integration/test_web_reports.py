@@ -39,6 +39,9 @@ def test_reports_are_listed_and_downloadable_after_login(tmp_path: Path, migrate
     assert "29 maart 2016" in text  # the meeting
     assert made.sha256[:12] in text and "MD" in text
     assert f'href="/rapporten/{made.archive_id}"' in text
+    # The link says the report in words, its date as the row's cells (walk58c 5: ISO before).
+    link = text.split(f'href="/rapporten/{made.archive_id}" download>')[1].split(" <span")[0]
+    assert link == "Agendapakket Regieteam Gezonde Wijk 29 maart 2016"
     assert 'href="/rapporten"' in web.get("/").text  # the overview links to it
 
     download = web.get(f"/rapporten/{made.archive_id}")

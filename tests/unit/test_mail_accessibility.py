@@ -156,3 +156,15 @@ def test_the_html_part_says_the_words_of_the_text_part(kind: str) -> None:
     words = set(re.findall(r"[^\W\d_]+", html.unescape(shown).lower()))
     text_words = set(re.findall(r"[^\W\d_]+", render(f"{kind}.txt.j2", **MAILS[kind]).lower()))
     assert words - text_words <= HTML_ONLY, sorted(words - text_words - HTML_ONLY)
+
+
+@pytest.mark.parametrize("kind", sorted(MAILS))
+def test_every_mail_with_a_table_reflows_on_a_phone(kind: str) -> None:
+    """A viewport and the phone rules for its tables (phone_table.html.j2): on a phone a row
+    is a card, each cell under its column's name (walk58c 1: the round summary had neither,
+    366 px wide at 320)."""
+    html = render(f"{kind}.html.j2", **MAILS[kind])
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
+    mail = _read(kind)
+    assert all("items" in str(t.get("class")).split() for t in mail.tables), mail.tables
+    assert "td[data-label]::before" in html and 'data-label="' in html

@@ -21,6 +21,10 @@ from regie.texts import feed_words, filter_text
 )
 def test_filter_problems_name_the_field_and_the_value_as_typed(code: str, text: str) -> None:
     assert filter_text(code, "x  y") == text
+    # The form field the page links the problem to (walk58c 6): the field its text names.
+    fields = {"Eigenaar": "eigenaar", "Stap": "stap", "Stand": "status", "Orgaan": "orgaan",
+              "Vergadering": "vergadering", "Gevolg": "gevolg"}  # fmt: skip
+    assert filter_text(code, "x  y").field == fields[text.split(":")[0]]
 
 
 def test_feed_words() -> None:
