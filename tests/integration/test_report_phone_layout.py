@@ -36,7 +36,7 @@ def _title(html: str) -> str:
 def test_the_pack_and_its_annex_have_a_viewport_and_the_date_in_words_from_layout_23(
     app: App, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from regie import report_build
+    from regie import agenda_layouts, report_build
     from regie.reports import agenda, agenda_pack, render_agenda_annex
 
     def pack(layout: int) -> str:
@@ -54,14 +54,14 @@ def test_the_pack_and_its_annex_have_a_viewport_and_the_date_in_words_from_layou
     annexes = {n: render_agenda_annex(built, n).decode() for n in (22, 23)}
     assert PHONE_RULES not in annexes[22] and VIEWPORT not in annexes[22]
     assert PHONE_RULES in annexes[23] and VIEWPORT in annexes[23]
-    assert report_build.AGENDA_LAYOUT == report_build.AGENDA_PHONE_FROM == 23
+    assert report_build.AGENDA_LAYOUT == agenda_layouts.AGENDA_PHONE_FROM == 23
 
 
 @pytest.mark.parametrize("fmt", ["html", "md"])
 def test_the_progress_report_has_a_viewport_and_a_comma_before_its_period_from_layout_22(
     app: App, monkeypatch: pytest.MonkeyPatch, fmt: str
 ) -> None:
-    from governance import progress
+    from governance import progress, progress_layouts
     from regie.reports import voortgang
 
     def report(layout: int) -> str:
@@ -69,7 +69,7 @@ def test_the_progress_report_has_a_viewport_and_a_comma_before_its_period_from_l
                        lambda: voortgang(app, START, END, AS_OF, fmt))  # fmt: skip
 
     old, new = report(21), report(22)
-    assert progress.LAYOUT == progress.PHONE_FROM == 22
+    assert progress.LAYOUT == progress_layouts.PHONE_FROM == 22
     if fmt == "md":  # the Markdown has no head: the same in both layouts
         assert old == new
         return
