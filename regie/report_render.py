@@ -333,6 +333,7 @@ def render_progress(report: Any, fmt: str, *, charts: ChartMaker | None = None) 
         HYPHENS_FROM,
         KAMER_WORDS_FROM,
         ONE_BRACKET_FROM,
+        ONE_DATE_STYLE_FROM,
         PLAN_WORD_FROM,
         STOPS_JOINED_FROM,
     )
@@ -358,6 +359,8 @@ def render_progress(report: Any, fmt: str, *, charts: ChartMaker | None = None) 
             "stops": report.layout >= STOPS_JOINED_FROM,
             # Layout 21 (walk57a 5, 7, 8): the goal's category, *datums*, one level of brackets.
             "kamer_words": report.layout >= KAMER_WORDS_FROM,
+            # Layout 22 (walk58b 5): one date style per sentence, no bracket after a bracket.
+            "one_date_style": report.layout >= ONE_DATE_STYLE_FROM,
         },
         charts=charts or _chart_maker(lambda cf: _progress_charts(report, cf), (fmt,)),
         title=(
