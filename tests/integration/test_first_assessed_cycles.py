@@ -155,7 +155,9 @@ def test_reports_count_silence_from_the_first_days_the_cycles_stored(
     # Agenda 22 (walk57a 1, 3): a pack made by hand counts for the decision list, a lapsed
     # forecast is *nieuw te laat*; neither is the stale clock.
     # Progress 21 (fix57h): the Reden's slip note, notes as written, the Kamer's words.
-    assert (AGENDA_LAYOUT, LAYOUT) == (22, 21)
+    # Progress 22 (walk58b 2, 5): the plan edits of its stand date, one date style; no plan
+    # edit here, and a sentence's words are not the stale clock.
+    assert (AGENDA_LAYOUT, LAYOUT) == (22, 22)
     plan = app.load_plan()
     calendar = WorkCalendar.for_plan(plan)
     assert calendar.add_working_days(FIRST, plan.reminders.stale_after_days) == LATER

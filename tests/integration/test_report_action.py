@@ -91,7 +91,7 @@ def test_the_period_follows_the_plans_cadence_and_the_last_report(app: App, tmp_
     [made] = _archived(app)
     assert made["parameters"] == {
         "from": "2015-01-01", "to": "2016-12-31", "as_of": "2017-03-15",
-        "report": "voortgangsrapportage", "layout": 21, "recipient": "Tweede Kamer",
+        "report": "voortgangsrapportage", "layout": 22, "recipient": "Tweede Kamer",
         "regie_version": __version__,
     }  # fmt: skip
 
