@@ -133,3 +133,24 @@ def test_a_revised_by_typed_in_later_is_warned_about(app: App) -> None:
     synced = regie("sync", env=_env(app))
     assert synced.code == 0, synced.err
     assert "2.3.2 revised_by: " in synced.out and "names no decision" in synced.out
+
+
+def test_the_item_page_shows_the_plan_edit(tmp_path: Path, migrated_url: str) -> None:
+    """*Bron*: the plan file, without a decision; *Door*: nobody's decision, the operator
+    recorded it; *Planwijzigingen*: the ``cancelled_by`` text, recorded with who and when."""
+    from regie.services import sync
+    from store.actor import acting_as
+    from tests.integration.test_item_page_decision_author import _app, _client
+    from tests.integration.test_web_item_page import visible
+
+    app = _app(tmp_path, migrated_url)
+    sync(app, None)
+    _drop_in_file(app, "3.6.1", "Ntb", TEXT)
+    with acting_as("bureau-jan"):
+        assert "names no decision" in sync(app, None)
+    page = _client(app).get("/items/3.6.1")
+    assert page.status_code == 200, page.text
+    text = visible(page.text)
+    assert "planbestand, zonder besluit" in text
+    assert "vervallen (zonder besluit)" in text and TEXT in text
+    assert "Stuurgroep Plan van aanpak MVI (stuurgroep)" not in text
