@@ -250,8 +250,15 @@ def plan_edits_after_sync(session: Session, plan: Plan, result: SyncResult) -> l
     ``cancelled_by`` that names no decision of the register (:mod:`store.sync_cancels`), and
     per ``revised_by`` beside a due date the sync just recorded as moved, when no decision of
     the register to that item names its body and day (walk58b 1)."""
+    moved = {
+        r.code
+        for r in result.revisions
+        if r.entity in ("action", "milestone") and r.field in ("gereed", "period")
+    }
+    if not result.cancelled_undecided and (result.first or not moved):
+        return []  # the usual sync: no map of every item (a daily cycle at 100k items)
     lines = []
-    where = item_locations(plan) if result.cancelled_undecided or result.revisions else {}
+    where = item_locations(plan)
     items: dict[str, Action | Milestone] = {a.id: a for a in plan.actions()}
     items.update((m.id, m) for m in plan.milestones())
     for item_id in result.cancelled_undecided:
@@ -262,11 +269,6 @@ def plan_edits_after_sync(session: Session, plan: Plan, result: SyncResult) -> l
         if text:
             at = where.get(item_id, str(plan.path))
             lines.append(plan_edit_line(at, item_id, "cancelled_by", text, pending=False))
-    moved = {
-        r.code
-        for r in result.revisions
-        if r.entity in ("action", "milestone") and r.field in ("gereed", "period")
-    }
     revised = [i for i in sorted(moved) if i in items and items[i].revised_by]
     if revised and not result.first:
         from governance.provenance import decided_on
