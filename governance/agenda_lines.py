@@ -16,6 +16,7 @@ from governance.assessor import PlanIndex
 from governance.characters import displayable
 from governance.decisions import (
     NOT_THE_OWNERS,
+    PLAN_SOURCE,
 )
 from governance.item_start import not_started_ids
 from governance.periods import DATED_KINDS, PeriodKind
@@ -46,12 +47,19 @@ def inert(text: str | None) -> str | None:
 
 
 def gereed_text(
-    plan_item: object, gereed: str | None, dropped_with: str | None = None, *, dropped: bool = True
+    plan_item: object,
+    gereed: str | None,
+    dropped_with: str | None = None,
+    *,
+    dropped: bool = True,
+    undecided: bool = False,
 ) -> str:
     """'oorspronkelijk Najaar 2015, bijgesteld Q2-2016 (besluit stuurgroep 12 januari 2016)'.
     ``dropped_with``: the decision that dropped the item's action (and so the item);
     ``dropped``: False for an item assessed as open, whose ``cancelled_by`` does not apply on
-    the day shown (a line never says *vervallen* for an item it asks a date for)."""
+    the day shown (a line never says *vervallen* for an item it asks a date for);
+    ``undecided``: the cancellation is the office's plan edit, a ``cancelled_by`` typed in
+    without a decision (update source ``plan``, walk58b 1): its text names no decision."""
     original = getattr(plan_item, "original_gereed", None)
     revised_by = getattr(plan_item, "revised_by", None)
     cancelled_by = (getattr(plan_item, "cancelled_by", None) or dropped_with) if dropped else None
@@ -60,7 +68,9 @@ def gereed_text(
         text = f"oorspronkelijk {original}, bijgesteld {text}"
         if revised_by:
             text += f" ({revised_by})"
-    if cancelled_by:
+    if cancelled_by and undecided:
+        text += "; vervallen in het plan zonder besluit"
+    elif cancelled_by:
         text += f"; vervallen ({cancelled_by})"
     return text
 
@@ -196,7 +206,13 @@ def _line(
         action_title=actions.get(i.action_id, ""),
         title=i.title,
         owners=i.owners,  # organisation ids: short, and what a programme office says
-        gereed=gereed_text(plan_item, i.gereed, dropped_with, dropped=i.state is State.CANCELLED),
+        gereed=gereed_text(
+            plan_item,
+            i.gereed,
+            dropped_with,
+            dropped=i.state is State.CANCELLED,
+            undecided=latest is not None and latest.source == PLAN_SOURCE,
+        ),
         due=i.due,
         forecast=i.forecast,
         state=i.state.value,

@@ -24,10 +24,14 @@ DECISION_SOURCE = "decision"
 #: The source of the status update that marks a report's action gereed when the report is
 #: archived (``regie report voortgang --mark-done``): the office's record, not the owner's word.
 REPORT_SOURCE = "report"
-#: Sources of updates that are not an owner's own words: a decision's (a drop, a restore) and
-#: a report's mark. Reports neither quote them as *toelichting eigenaar* nor count them, nor
-#: mark them *nagekomen*.
-NOT_THE_OWNERS = frozenset({DECISION_SOURCE, REPORT_SOURCE})
+#: The source of the ``cancelled`` update a ``cancelled_by`` typed into the plan file after its
+#: first sync writes when it names no decision the register holds (walk58b 1): the office's
+#: plan edit, dated on the day the sync records it (:mod:`store.sync_cancels`).
+PLAN_SOURCE = "plan"
+#: Sources of updates that are not an owner's own words: a decision's (a drop, a restore), a
+#: report's mark and the office's plan edit. Reports neither quote them as *toelichting
+#: eigenaar* nor count them, nor mark them *nagekomen*.
+NOT_THE_OWNERS = frozenset({DECISION_SOURCE, REPORT_SOURCE, PLAN_SOURCE})
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,6 +40,8 @@ SOURCE_LABELS: dict[str, str] = {
     "web": "webformulier",
     "decision": "besluit",
     "report": "gearchiveerde rapportage",
+    # A ``cancelled_by`` typed into the plan without a decision (store.sync_cancels).
+    "plan": "planbestand, zonder besluit",
 }
 
 

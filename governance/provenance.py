@@ -175,7 +175,7 @@ class PlanEdit:
 
 #: The fields of an item an undone edit sets back (a milestone moved to another action, an
 #: action to another step, a new position: not undone, the item stays where the file has it).
-_REWOUND = ("title", "gereed", "period", "owners", "depends_on", "note")
+_REWOUND = ("title", "gereed", "period", "owners", "depends_on", "note", "cancelled_by")
 
 
 def end_of_day(plan: Plan, as_of: date) -> datetime:
@@ -267,6 +267,9 @@ def _fields(item: Action | Milestone) -> dict[str, Any]:
         "owners": list(item.owners),
         "depends_on": list(item.depends_on),
         "note": item.note,
+        # Recorded only for a ``cancelled_by`` typed in without a decision (walk58b 1):
+        # :mod:`store.sync_cancels`.
+        "cancelled_by": item.cancelled_by,
     }
 
 

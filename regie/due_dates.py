@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from governance.counts import count
+from governance.plan import Action, Milestone
 from governance.renumbering import (
     Gone,
     Renumbering,
@@ -201,8 +202,89 @@ def undecided_in_file(app: App, plan: Plan) -> list[str]:
         return []
     # A gereed deleted outright is :func:`regie.services.lost_dates`'s one warning (walk54 7).
     moved = [c for c in file_edits(plan, synced.stored, synced.decided) if c.gereed_after]
-    lines = undecided_lines(moved, str(plan.path), item_locations(plan))
+    where = item_locations(plan)
+    lines = undecided_lines(moved, str(plan.path), where)
+    lines += _texts_in_file(plan, synced, {c.item_id for c in moved}, where)
     return lines + _removed_in_file(plan, synced)
+
+
+def _texts_in_file(plan: Plan, synced: Any, moved: set[str], where: dict[str, str]) -> list[str]:
+    """`regie plan validate`: one warning per ``cancelled_by`` the synced plan does not hold
+    yet (the item is not cancelled in the store) and no decision of the register drops, and
+    per ``revised_by`` beside a due date moved without a decision (walk58b 1)."""
+    out = []
+    for action in plan.actions():
+        chain: list[Action | Milestone] = [action, *action.milestones]
+        for item in chain:
+            at = where.get(item.id, str(plan.path))
+            own = item.cancelled_by
+            text = own or action.cancelled_by
+            if (
+                text
+                and item.id in synced.stored
+                and item.id not in synced.dropped
+                and not {item.id, action.id} & synced.cancelled
+                and (own or item is action)
+            ):
+                out.append(plan_edit_line(at, item.id, "cancelled_by", text, pending=True))
+            if item.revised_by and item.id in moved:
+                out.append(plan_edit_line(at, item.id, "revised_by", item.revised_by, pending=True))
+    return out
+
+
+def plan_edit_line(at: str, item_id: str, name: str, text: str, *, pending: bool) -> str:
+    """The warning for a ``cancelled_by``/``revised_by`` that names no recorded decision."""
+    what = "vervallen" if name == "cancelled_by" else "bijgesteld"
+    flag = "--cancel" if name == "cancelled_by" else "--set-gereed"
+    shown = "syncing records it" if pending else "recorded"
+    return (
+        f"warning: {at}: {item_id} {name}: {text!r} names no decision the register holds: "
+        f"{shown} as the office's plan edit ({what} in het plan zonder besluit, by the "
+        "operator, on the day of the sync), not as the body's decision; record the decision "
+        f"with `regie decision add --body BODY --meeting DATE {flag} {item_id} …`"
+    )
+
+
+def plan_edits_after_sync(session: Session, plan: Plan, result: SyncResult) -> list[str]:
+    """`regie sync` and the cycle: one warning per item the sync just made cancelled from a
+    ``cancelled_by`` that names no decision of the register (:mod:`store.sync_cancels`), and
+    per ``revised_by`` beside a due date the sync just recorded as moved, when no decision of
+    the register to that item names its body and day (walk58b 1)."""
+    moved = {
+        r.code
+        for r in result.revisions
+        if r.entity in ("action", "milestone") and r.field in ("gereed", "period")
+    }
+    if not result.cancelled_undecided and (result.first or not moved):
+        return []  # the usual sync: no map of every item (a daily cycle at 100k items)
+    lines = []
+    where = item_locations(plan)
+    items: dict[str, Action | Milestone] = {a.id: a for a in plan.actions()}
+    items.update((m.id, m) for m in plan.milestones())
+    for item_id in result.cancelled_undecided:
+        item = items.get(item_id)
+        text = item.cancelled_by if item is not None else None
+        if isinstance(item, Milestone) and text is None:
+            text = items[item.action_id].cancelled_by
+        if text:
+            at = where.get(item_id, str(plan.path))
+            lines.append(plan_edit_line(at, item_id, "cancelled_by", text, pending=False))
+    revised = [i for i in sorted(moved) if i in items and items[i].revised_by]
+    if revised and not result.first:
+        from governance.provenance import decided_on
+        from store import reports_read
+        from store.dialect import reader
+        from store.sync_cancels import body_named
+
+        found = reports_read.decisions(reader(session), plan.programme.id)
+        for item_id in revised:
+            text = items[item_id].revised_by or ""
+            on, body = decided_on(text), body_named(plan, text)
+            if any(d.item_id == item_id and (d.meeting_on, d.body_id) == (on, body) for d in found):
+                continue
+            at = where.get(item_id, str(plan.path))
+            lines.append(plan_edit_line(at, item_id, "revised_by", text, pending=False))
+    return lines
 
 
 def item_locations(plan: Plan) -> dict[str, str]:

@@ -113,8 +113,10 @@ class UpdateLine:
 
 
 #: The channels on which the office types an update in: the command line, a sheet's import and
-#: the office's pages. On the owners' own (a link, Slack) the recorder is only the process.
-OFFICE_CHANNELS = frozenset({"cli", "import", "web"})
+#: the office's pages; and the office's own edit of the plan file (``plan``: a ``cancelled_by``
+#: typed in without a decision, walk58b 1). On the owners' own (a link, Slack) the recorder is
+#: only the process.
+OFFICE_CHANNELS = frozenset({"cli", "import", "web", "plan"})
 
 
 def typed_in_by(session: Session, programme_id: str, item_id: str) -> dict[int, str | None]:

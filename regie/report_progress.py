@@ -52,9 +52,10 @@ def _progress_report(
     """The report and its data cut-off; ``recipient``: whom it is for (the reporting
     obligation's, :func:`report_recipient`). The plan is the one of ``as_of`` (decisions taken
     and plan-file edits synced after it undone); every change of a due date the plan's
-    revisions record is read (also one synced after ``as_of``, with the day it was recorded),
-    so that one made without a decision is listed under *vertraagd of gewijzigd*, as are the
-    items removed from the plan file and the owners changed (the items' revisions)."""
+    revisions record up to the end of ``as_of`` is read (layout 21 and before: also one synced
+    after it, with the day it was recorded), so that one made without a decision is listed
+    under *vertraagd of gewijzigd*, as are the items removed from the plan file and the owners
+    changed (the items' revisions)."""
     from governance.decision_corrections import in_force
     from governance.progress import LAYOUT, build_progress  # tests set LAYOUT there
     from governance.progress_layouts import (
@@ -62,11 +63,12 @@ def _progress_report(
         CORRECTED_UPDATES_FROM,
         CORRECTIONS_FROM,
         DROPPED_FROM,
+        EDITS_AS_OF_FROM,
         FIRST_ASSESSED_FROM,
         RENUMBERED_FROM,
         SLIP_NOTES_FROM,
     )
-    from governance.provenance import RevisionFact, due_changes
+    from governance.provenance import RevisionFact, due_changes, end_of_day
     from governance.slip_notes import slip_notes
     from store import agenda_read, reports_read
     from store.dialect import reader
@@ -107,6 +109,11 @@ def _progress_report(
         if (layout or LAYOUT) >= SLIP_NOTES_FROM:
             cut = recorded_until or basis.cut_off
             slips = slip_notes(reports_read.slip_updates(connection, programme, as_of, cut), as_of)
+    if (layout or LAYOUT) >= EDITS_AS_OF_FROM:
+        # Layout 22 (walk58b 2): the edits of the plan the report shows, rewound to its day.
+        cut = end_of_day(plan, as_of)
+        revisions = [r for r in revisions if r.recorded_at < cut]
+        items = [r for r in items if r.recorded_at < cut]
     moved = due_changes(revisions, basis.recorded)
     report = build_progress(
         basis.plan,

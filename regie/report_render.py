@@ -345,6 +345,7 @@ def render_progress(report: Any, fmt: str, *, charts: ChartMaker | None = None) 
         HYPHENS_FROM,
         KAMER_WORDS_FROM,
         ONE_BRACKET_FROM,
+        ONE_DATE_STYLE_FROM,
         PHONE_FROM,
         PLAN_WORD_FROM,
         STOPS_JOINED_FROM,
@@ -373,6 +374,8 @@ def render_progress(report: Any, fmt: str, *, charts: ChartMaker | None = None) 
             "kamer_words": report.layout >= KAMER_WORDS_FROM,
             # Layout 22 (walk58c 1, 5): a viewport, the narrow-screen rules, the title's comma.
             "phone": report.layout >= PHONE_FROM,
+            # Layout 22 (walk58b 5): one date style per sentence, no bracket after a bracket.
+            "one_date_style": report.layout >= ONE_DATE_STYLE_FROM,
         },
         charts=charts or _chart_maker(lambda cf: _progress_charts(report, cf), (fmt,)),
         title=_progress_title(report, report.layout >= PHONE_FROM),

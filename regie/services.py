@@ -556,10 +556,16 @@ def sync_warnings(session: Session, plan: Plan, result: SyncResult) -> list[str]
     """The warnings of a sync just done, one line each: a due date moved, an item removed or
     added without a decision. `regie sync` and the cycle's sync (`regie cycle`) print the same
     lines."""
-    from regie.due_dates import added_after_sync, formerly_lines, undecided_after_sync
+    from regie.due_dates import (
+        added_after_sync,
+        formerly_lines,
+        plan_edits_after_sync,
+        undecided_after_sync,
+    )
 
     return [
         *undecided_after_sync(session, plan, result.revisions),
+        *plan_edits_after_sync(session, plan, result),
         *added_after_sync(session, plan, result),
         *formerly_lines(plan, result),
     ]

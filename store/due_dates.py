@@ -30,6 +30,12 @@ DECIDED = (
     " AND kind IN ('set_gereed', 'cancel') AND item_code IS NOT NULL"
 )
 
+#: The items a status update made cancelled (a decision's, the plan file's, the office's).
+DROPPED = (
+    "SELECT DISTINCT item_code FROM status_updates WHERE programme_id = {programme}"
+    " AND status = 'cancelled'"
+)
+
 Stored = dict[str, tuple[str | None, date | None]]
 Decided = set[tuple[str, str | None]]
 
@@ -42,9 +48,14 @@ class Synced(NamedTuple):
     titles: dict[str, tuple[str, str]]  # code → (title, "action" or "milestone")
     cancelled: set[str]  # the items a decision dropped
     parents: dict[str, str]  # code → an action's step number, a milestone's action id
+    dropped: frozenset[str] = frozenset()  # the items an update made cancelled, ever
 
 
-def _synced(rows: Iterable[Sequence[Any]], decisions: Iterable[Sequence[Any]]) -> Synced:
+def _synced(
+    rows: Iterable[Sequence[Any]],
+    decisions: Iterable[Sequence[Any]],
+    dropped: Iterable[Sequence[Any]] = (),
+) -> Synced:
     stored: Stored = {}
     titles: dict[str, tuple[str, str]] = {}
     parents: dict[str, str] = {}
@@ -59,7 +70,8 @@ def _synced(rows: Iterable[Sequence[Any]], decisions: Iterable[Sequence[Any]]) -
             cancelled.add(str(item))
         else:
             decided.add((str(item), gereed))
-    return Synced(stored, decided, titles, cancelled, parents)
+    gone = frozenset(str(r[0]) for r in dropped)
+    return Synced(stored, decided, titles, cancelled, parents, gone)
 
 
 def _day(value: Any) -> date | None:
@@ -76,9 +88,10 @@ def stored_in_file(database: Path, programme_id: str) -> Synced:
         rows = connection.execute(STORED.format(programme="?"), (programme_id, programme_id))
         stored = rows.fetchall()
         decided = connection.execute(DECIDED.format(programme="?"), (programme_id,)).fetchall()
+        dropped = connection.execute(DROPPED.format(programme="?"), (programme_id,)).fetchall()
     finally:
         connection.close()
-    return _synced(stored, decided)
+    return _synced(stored, decided, dropped)
 
 
 def stored_on_server(engine: Engine, programme_id: str) -> Synced:
@@ -93,4 +106,5 @@ def stored_on(connection: Connection, programme_id: str) -> Synced:
     params = {"programme": programme_id}
     rows = connection.execute(sa.text(STORED.format(programme=":programme")), params)
     decided = connection.execute(sa.text(DECIDED.format(programme=":programme")), params)
-    return _synced(rows.tuples().all(), decided.tuples().all())
+    dropped = connection.execute(sa.text(DROPPED.format(programme=":programme")), params)
+    return _synced(rows.tuples().all(), decided.tuples().all(), dropped.tuples().all())

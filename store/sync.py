@@ -94,6 +94,9 @@ class SyncResult:
     #: Items the plan file drops (``cancelled_by``) made cancelled by this sync
     #: (:mod:`store.sync_cancels`).
     cancelled: list[str] = field(default_factory=list)
+    #: Those of them whose ``cancelled_by`` names no decision the register holds, typed into
+    #: the plan after its first sync: the office's plan edit (walk58b 1).
+    cancelled_undecided: list[str] = field(default_factory=list)
     #: Items renumbered with ``formerly`` whose old id's history this sync carried over, and
     #: those that name a ``formerly`` it could not carry (:mod:`store.sync_formerly`).
     renumbered: list[Carried] = field(default_factory=list)
@@ -227,7 +230,9 @@ def sync_plan(
         # The same file as last time; a contacts file (REGIE_CONTACTS) may have changed all
         # the same: its contacts are compared (a few hundred rows at most).
         result = _Sync(session, plan, now, path, day).run(contacts_only=True)
-        result.cancelled = apply_file_cancels(session, plan, now, cancelling, day=day)
+        result.cancelled, result.cancelled_undecided = apply_file_cancels(
+            session, plan, now, cancelling, day=day, first=False, plan_path=path
+        )
         if not result.changed:
             return SyncResult(unchanged=synced.entities)
         session.flush()
@@ -253,7 +258,9 @@ def sync_plan(
         synced.plan_hash, synced.plan_path = plan.source_hash, path
         synced.entities, synced.synced_at = entities, now
     session.flush()
-    result.cancelled = apply_file_cancels(session, plan, now, cancelling, day=day)
+    result.cancelled, result.cancelled_undecided = apply_file_cancels(
+        session, plan, now, cancelling, day=day, first=result.first, plan_path=path
+    )
     return result
 
 

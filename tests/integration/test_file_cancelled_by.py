@@ -138,8 +138,9 @@ def test_the_incremental_cycle_equals_a_full_assessment_when_the_file_drops_item
     tmp_path: Path, database_url: str
 ) -> None:
     """The cycle's sync records the file's drops (a milestone, and an action with its
-    milestones, dropped back-dated from 1 October 2015) in the middle of a run of days: every
-    day the incremental step stores what a full assessment of every item says."""
+    milestones, dropped back-dated from 1 October 2015 by decisions the register holds) in the
+    middle of a run of days: every day the incremental step stores what a full assessment of
+    every item says."""
     import dataclasses
     from datetime import timedelta
 
@@ -173,6 +174,8 @@ def test_the_incremental_cycle_equals_a_full_assessment_when_the_file_drops_item
     while day <= last:
         plan = dropped(seed) if day >= edit else seed
         report = deadline_check(app, day, plan=plan)
+        if day == date(2015, 9, 28):  # the programme is stored now
+            _register_drops(app, date(2015, 10, 1), "2.1", "3.5.1")
         incremental += report.assessed < len(plan.deadlines())
         _assert_day_is_full_assessment(app, report, plan, day)
         if day == edit:
@@ -180,3 +183,16 @@ def test_the_incremental_cycle_equals_a_full_assessment_when_the_file_drops_item
             assert report.counts.get("cancelled", 0) >= 3, report.counts
         day += timedelta(days=1)
     assert incremental > 20
+
+
+def _register_drops(app: App, meeting: date, *items: str) -> None:
+    """Decisions of the stuurgroep to drop ``items``, in the register only (the plan file is
+    edited by the caller): a ``cancelled_by`` typed in after the first sync counts as the
+    body's decision only when it names one the register holds (walk58b 1)."""
+    from governance.decisions import Decision, DecisionKind
+    from store.reports_repo import ReportsRepository
+
+    with app.session() as session, session.begin():
+        repo = ReportsRepository(session, app.programme_id())
+        for item in items:
+            repo.add_decision(Decision("stuurgroep", meeting, DecisionKind.CANCEL, "vervalt", item))

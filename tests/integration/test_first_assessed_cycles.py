@@ -156,7 +156,8 @@ def test_reports_count_silence_from_the_first_days_the_cycles_stored(
     # forecast is *nieuw te laat*; neither is the stale clock.
     # Progress 21 (fix57h): the Reden's slip note, notes as written, the Kamer's words.
     # Agenda 23 and progress 22 (walk58c 1, 5): the HTML's viewport, narrow-screen rules and
-    # title; not the stale clock.
+    # title; progress 22 (walk58b 2, 5): the plan edits of its stand date, one date style;
+    # neither is the stale clock.
     assert (AGENDA_LAYOUT, LAYOUT) == (23, 22)
     plan = app.load_plan()
     calendar = WorkCalendar.for_plan(plan)

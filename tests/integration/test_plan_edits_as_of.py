@@ -109,9 +109,18 @@ def test_an_edit_synced_after_the_day_is_undone_one_synced_by_then_applies(app: 
     ).decode()
     assert "3.1.9" not in past
     assert "Verwerken uitkomsten in jaarprogramma" in past  # 3.1.2, still in the plan then
-    # The plan of that day has the old date; the later change without a decision is still
-    # listed, with the day it was recorded (as before: README "What a report rests on").
-    assert "zonder besluit: Q4-2015 → Q2-2017 (vastgelegd op 20 december 2016)" in past
+    # The plan of that day has the old date; the later change without a decision is not
+    # listed either (progress layout 22, walk58b 2: the edits up to its stand date); layout 21
+    # listed it with the day it was recorded.
+    assert "Q4-2015 → Q2-2017" not in past
+    from regie.reports import _progress_report
+
+    then, _ = _progress_report(
+        app, date(2015, 1, 1), date(2016, 6, 30), date(2016, 9, 1), layout=21
+    )
+    assert "zonder besluit: Q4-2015 → Q2-2017 (vastgelegd op 20 december 2016)" in (
+        render_progress(then, "md").decode()
+    )
     later = render_progress(
         progress_report(app, date(2015, 1, 1), date(2016, 12, 31), date(2017, 3, 15)), "md"
     ).decode()

@@ -116,7 +116,8 @@ def test_the_archive_says_what_a_report_rests_on_and_makes_it_again(app: App) ->
 
 
 def test_a_due_date_moved_without_a_decision_is_warned_about_and_listed(app: App) -> None:
-    from regie.reports import progress_report, voortgang
+    from regie.reports import _progress_report, progress_report, voortgang
+    from regie.services import today
 
     plan_file = Path(app.settings.plan_path)
     text = plan_file.read_text(encoding="utf-8")
@@ -135,17 +136,26 @@ def test_a_due_date_moved_without_a_decision_is_warned_about_and_listed(app: App
     lines = [line for line in synced.out.splitlines() if "no decision recorded" in line]
     assert len(lines) == 1 and warning in lines[0]  # 1.3.1, moved by a decision: no warning
 
-    report = progress_report(app, date(2015, 10, 1), date(2015, 12, 31), AS_OF)
+    # A report as of the day the edit was synced (or later) lists it (progress layout 22,
+    # walk58b 2: the edits recorded up to its stand date, as its plan is rewound).
+    synced_on = today(app, app.load_plan())
+    report = progress_report(app, date(2015, 10, 1), date(2015, 12, 31), synced_on)
     changed = {c.item.item_id: c for s in report.steps for c in s.changed}
-    # Promised as first written; now the owner's forecast.
+    # Promised as first written; now the plan's new date (the owner's forecast of 31 March
+    # 2016 has lapsed by then), which the reason names.
     assert changed["1.2.1"].promised == "Najaar 2015"
-    assert changed["1.2.1"].now == date(2016, 3, 31)
+    assert changed["1.2.1"].now == "Q2-2016"
     assert [(e.gereed_before, e.gereed_after) for e in changed["1.2.1"].edits] == [
         ("Najaar 2015", "Q2-2016")
     ]
-    md = voortgang(app, date(2015, 10, 1), date(2015, 12, 31), AS_OF, "md").content.decode()
+    md = voortgang(app, date(2015, 10, 1), date(2015, 12, 31), synced_on, "md").content.decode()
     assert "datum gewijzigd in het plan zonder besluit: Najaar 2015 → Q2-2016" in md
     assert "1.3.1" in md and "zonder besluit: Najaar 2015 → Q2-2016 (vastgelegd" in md
+    # As of a day before it was synced: not yet (layout 21 listed it).
+    earlier = voortgang(app, date(2015, 10, 1), date(2015, 12, 31), AS_OF, "md").content
+    assert "Najaar 2015 → Q2-2016" not in earlier.decode()
+    old, _ = _progress_report(app, date(2015, 10, 1), date(2015, 12, 31), AS_OF, layout=21)
+    assert any(c.item.item_id == "1.2.1" and c.edits for s in old.steps for c in s.changed)
 
 
 def test_a_back_dated_update_is_accepted_said_and_marked(
