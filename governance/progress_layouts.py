@@ -124,9 +124,10 @@ first layout of each change, so that an archived report is made again as it was.
 #: (*…, 1 januari 2015 tot en met 31 december 2020*; :data:`PHONE_FROM`). Layout 21 and
 #: before are made again without them.
 #: 22 also (walk58b 2): the plan-file edits the report lists (a due date moved, an item
-#: removed, an owner changed) are those recorded up to the end of its stand date, as the plan it
-#: shows is rewound (:data:`EDITS_AS_OF_FROM`, read by ``regie.report_progress``); layout 21 and before
-#: are made again listing every edit recorded by their data cut-off. 22 also (walk58b 5): one
+#: removed, an owner changed) are those recorded up to the end of its stand date, as the plan
+#: it shows is rewound (:data:`EDITS_AS_OF_FROM`, read by ``regie.report_progress``); layout
+#: 21 and before are made again listing every edit recorded by their data cut-off. 22 also
+#: (walk58b 5): one
 #: date style per sentence (*vastgelegd op 8 december 2026* beside *gereed op 7 oktober 2015*)
 #: and no bracket after a bracket (*verschoven (verouderd; nagekomen, …)*):
 #: :data:`ONE_DATE_STYLE_FROM`. Layout 21 and before are made again as they were.
