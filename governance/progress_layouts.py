@@ -127,9 +127,8 @@ first layout of each change, so that an archived report is made again as it was.
 #: removed, an owner changed) are those recorded up to the end of its stand date, as the plan
 #: it shows is rewound (:data:`EDITS_AS_OF_FROM`, read by ``regie.report_progress``); layout
 #: 21 and before are made again listing every edit recorded by their data cut-off. 22 also
-#: (walk58b 5): one
-#: date style per sentence (*vastgelegd op 8 december 2026* beside *gereed op 7 oktober 2015*)
-#: and no bracket after a bracket (*verschoven (verouderd; nagekomen, …)*):
+#: (walk58b 5): one date style per sentence (*vastgelegd op 8 december 2026* beside *gereed op
+#: 7 oktober 2015*) and no bracket after a bracket (*verschoven (verouderd; nagekomen, …)*):
 #: :data:`ONE_DATE_STYLE_FROM`. Layout 21 and before are made again as they were.
 LAYOUT = 22
 #: The first layout with a viewport, the narrow-screen rules and the comma in the title.
