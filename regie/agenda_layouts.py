@@ -153,8 +153,22 @@ if TYPE_CHECKING:
 #: (:data:`AGENDA_LAPSED_FORECASTS_FROM`). 22 (walk57b 5) also: an owner's note is printed as
 #: written, also one that starts with ``=``, ``+``, ``-`` or ``@`` (a pack is no spreadsheet:
 #: the CSV exports keep their formula guard; :data:`AGENDA_NOTES_AS_WRITTEN_FROM`). Layouts up
-#: to 21 are made again without these (with the ``'``).
-AGENDA_LAYOUT = 22
+#: to 21 are made again without these (with the ``'``). 23 (walk58a 4): a point under
+#: *Escalatie onbeantwoord* for another reason (*te laat*, *rood*) also says when it was
+#: escalated (:data:`AGENDA_ESCALATED_ON_FROM`); (walk58a 5) a contact change counts by the
+#: moment it was recorded, as the items' plan edits (:data:`AGENDA_CONTACTS_BY_MOMENT_FROM`).
+AGENDA_LAYOUT = 23
+#: The first agenda layout (23, walk58a 4) whose points under *Escalatie onbeantwoord* all say
+#: when they were escalated: one asked for another reason (*te laat: deadline … verstreken*)
+#: adds *geëscaleerd op …, onbeantwoord* (``_asked.j2``'s ``escalated``); older layouts are
+#: made again without it.
+AGENDA_ESCALATED_ON_FROM = 23
+#: The first agenda layout (23, walk58a 5) whose *Sinds de vorige vergadering* counts an
+#: organisation's contact change by the moment it was recorded, as an item's plan edit (after
+#: the body's latest pack was archived, or from the previous meeting's day): older layouts
+#: counted it by its day, from the day after that pack's, and lost one recorded on that day
+#: after the pack (:func:`governance.contact_changes.contact_changes`' ``counts``).
+AGENDA_CONTACTS_BY_MOMENT_FROM = 23
 #: The first agenda layout that prints an owner's note as written, without the CSV formula
 #: guard's ``'`` (walk57b 5: :func:`governance.agenda_lines.item_lines`' ``guarded``).
 AGENDA_NOTES_AS_WRITTEN_FROM = 22

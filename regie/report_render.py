@@ -14,6 +14,7 @@ from regie.agenda_layouts import (
     AGENDA_AHEAD_UNTIL_FROM,
     AGENDA_ASK_ADDED_FROM,
     AGENDA_COUNT_WORDS_FROM,
+    AGENDA_ESCALATED_ON_FROM,
     AGENDA_DECISIONS_SINCE_FROM,
     AGENDA_END_AHEAD_FROM,
     AGENDA_END_WAITING_FROM,
@@ -130,6 +131,8 @@ def render_agenda(
             "question_words": layout >= AGENDA_SAME_QUESTION_FROM,
             # Layout 19 (walk54b 6, 8): "te laat: deadline … verstreken"; who reported.
             "worse_words": layout >= AGENDA_WORSE_WORDS_FROM,
+            # Layout 23 (walk58a 4): a point under *Escalatie onbeantwoord* says its escalation.
+            "escalated_words": layout >= AGENDA_ESCALATED_ON_FROM,
             # Layout 19 (review54 2): a set_gereed to the date the plan holds that restored
             # nothing ratified a hand edit: *datum in het plan bekrachtigd*, not *hersteld*.
             "ratified_words": layout >= AGENDA_UNRATIFIED_FROM,
@@ -190,6 +193,7 @@ def render_agenda_annex(pack: AgendaPack, layout: int = AGENDA_LAYOUT) -> bytes:
         lapse=words["lapse"],
         count_words=layout >= AGENDA_COUNT_WORDS_FROM,
         meeting_once=layout >= AGENDA_MEETING_ONCE_FROM,
+        escalated_words=layout >= AGENDA_ESCALATED_ON_FROM,
     )
 
 
@@ -221,6 +225,7 @@ def _render_annex(
     lapse: bool = False,
     count_words: bool = False,
     meeting_once: bool = False,
+    escalated_words: bool = False,
 ) -> bytes:
     from governance.agenda import WEIGHTS
     from reports.render import render
@@ -231,7 +236,7 @@ def _render_annex(
         asked=asked, completed=completed or {}, weights=WEIGHTS, hyphenate=hyphenate,
         org_names=org_names or {}, risk_words=risk_words, question_words=question_words,
         worse_words=worse_words, close_words=close_words, lapse=lapse, count_words=count_words,
-        meeting_once=meeting_once,
+        meeting_once=meeting_once, escalated_words=escalated_words,
     ).encode()  # fmt: skip
 
 

@@ -139,7 +139,7 @@ def test_agenda_archive_and_show(plan_copy: Path, tmp_path: Path) -> None:
     assert listed_items and sorted(asked) == listed_items
     assert all(reasons for reasons in asked.values())
     assert parameters == {
-        "body": "stuurgroep", "meeting": "2016-04-12", "as_of": "2016-01-15", "layout": 22,
+        "body": "stuurgroep", "meeting": "2016-04-12", "as_of": "2016-01-15", "layout": 23,
         "regie_version": __version__,
     }  # fmt: skip
     shown = tmp_path / "shown.md"
