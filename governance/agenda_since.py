@@ -284,7 +284,11 @@ def since_last(
     if shown is not None and since is not None and not contacts_by_moment:
         contacts_since = min(since, shown.as_of + timedelta(days=1))
     for org, name, on, before, after in contact_changes(
-        plan, contact_revisions, contacts_since, as_of, lambda at: local_day(plan, at),
+        plan,
+        contact_revisions,
+        contacts_since,
+        as_of,
+        lambda at: local_day(plan, at),
         counts=recorded if contacts_by_moment else None,
     ):
         entries.append(

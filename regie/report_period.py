@@ -83,7 +83,9 @@ def progress_period(
     now = today(app, plan)
     delivered_on = as_of or now
     if mark_done:
-        refuse_unreached(app, plan, delivered_on, now, marking or "--mark-done: the report is as of")
+        refuse_unreached(
+            app, plan, delivered_on, now, marking or "--mark-done: the report is as of"
+        )
     _within_life(plan, start, end, as_of, now)
     if start is not None and end is not None:
         return ProgressPeriod(start, end, as_of or end, obligation, None, delivered_on)

@@ -19,14 +19,14 @@ from regie.bootstrap import App
 from tests.integration.layout_golden import made_at
 from tests.integration.mail_setup import Clock
 from tests.integration.test_catch_up_hand_pack import JULY, JULY_PACK, MARK, OCTOBER, OCTOBER_PACK
-from tests.integration.test_catch_up_hand_pack import recorded as recorded  # noqa: F401
+from tests.integration.test_catch_up_hand_pack import recorded as recorded
 
 AFTER_PACK = datetime.combine(JULY_PACK, time(15), UTC)  # the pack was archived at 09:00
 OLD, NEW = "Adviseur gezondheid", "Arts gezondheidszorg"
 
 
 @pytest.fixture
-def app(recorded: App, sender_clock: Clock) -> App:  # noqa: F811
+def app(recorded: App, sender_clock: Clock) -> App:
     """July's pack made by hand on 2 July; the same afternoon GGD's contact replaced and
     1.1.2 moved in one sync."""
     from regie.reports import agenda
