@@ -155,7 +155,9 @@ def test_reports_count_silence_from_the_first_days_the_cycles_stored(
     # Agenda 22 (walk57a 1, 3): a pack made by hand counts for the decision list, a lapsed
     # forecast is *nieuw te laat*; neither is the stale clock.
     # Progress 21 (fix57h): the Reden's slip note, notes as written, the Kamer's words.
-    assert (AGENDA_LAYOUT, LAYOUT) == (22, 21)
+    # Agenda 23 (walk58a 4, 5): an escalated point's reason says when it was escalated, a
+    # contact change counts by the moment it was recorded; not the stale clock.
+    assert (AGENDA_LAYOUT, LAYOUT) == (23, 21)
     plan = app.load_plan()
     calendar = WorkCalendar.for_plan(plan)
     assert calendar.add_working_days(FIRST, plan.reminders.stale_after_days) == LATER
