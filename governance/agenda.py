@@ -193,6 +193,7 @@ def build_agenda(
     ahead_before_next: bool = False,
     lapsed_forecasts: bool = False,
     notes_as_written: bool = False,
+    contacts_by_moment: bool = False,
 ) -> AgendaPack:
     """The pack for ``meeting`` as the data stand on ``assessment.as_of``.
 
@@ -256,7 +257,9 @@ def build_agenda(
     item whose owner's forecast after its deadline passed without delivery in its window
     (:func:`governance.agenda_since.got_worse`'s ``lapsed``).
     ``notes_as_written`` (agenda layout 22, walk57b 5): an owner's note is printed as written,
-    without the CSV formula guard's ``'`` before a leading ``=``, ``+``, ``-`` or ``@``."""
+    without the CSV formula guard's ``'`` before a leading ``=``, ``+``, ``-`` or ``@``.
+    ``contacts_by_moment`` (agenda layout 23, walk58a 5): a contact change counts by the moment
+    it was recorded, as an item's plan edit (:func:`since_last`)."""
     as_of = assessment.as_of
     due_changes = [
         c
@@ -448,6 +451,7 @@ def build_agenda(
             ratified=unratified,
             shown_colours=shown_colours,
             lapsed_forecasts=lapsed_forecasts,
+            contacts_by_moment=contacts_by_moment,
         ),
         stale_after_days=plan.reminders.stale_after_days,
         earlier_packs=_earlier_packs(meeting.on, packs_listed, packs_not_counted),

@@ -59,6 +59,7 @@ def since_last(
     ratified: bool = False,
     shown_colours: bool = False,
     lapsed_forecasts: bool = False,
+    contacts_by_moment: bool = False,
 ) -> SinceLast:
     """What changed since the body's previous meeting, one entry per change, in plan order,
     and what got worse (:func:`got_worse`; ``previous_assessment``: the data as they stood on
@@ -101,7 +102,13 @@ def since_last(
     ``ratified`` (agenda layout 19, as progress layout 18): a plan-file edit of a due date
     names the decision that ratified it (:func:`governance.ratification.ratifying_decision`),
     the rule that answers the pack's *…accorderen?*; before, it read *zonder besluit* whatever
-    came after."""
+    came after.
+
+    ``contacts_by_moment`` (agenda layout 23, walk58a 5): a contact change counts as an item's
+    plan-file edit does, by the moment it was recorded (on or after ``since``, or after
+    ``shown`` was archived); before, by its day only, from the day after ``shown``'s: one
+    recorded on that pack's day after it was archived never reached a pack, while the items'
+    edits of the same sync did."""
     as_of = assessment.as_of
     since: date | None
     if previous is not None:
@@ -271,12 +278,18 @@ def since_last(
                 SinceEntry(r.item_id, title, "owners", day, _owners(r.before), _owners(r.after),
                            early=early(day))
             )  # fmt: skip
-    # A contact change has only its day: counted from the day after the latest pack's.
+    # A contact change: by the moment it was recorded, as an item's plan edit (layout 23);
+    # before, by its day, from the day after the latest pack's.
     contacts_since = since
-    if shown is not None and since is not None:
+    if shown is not None and since is not None and not contacts_by_moment:
         contacts_since = min(since, shown.as_of + timedelta(days=1))
     for org, name, on, before, after in contact_changes(
-        plan, contact_revisions, contacts_since, as_of, lambda at: local_day(plan, at)
+        plan,
+        contact_revisions,
+        contacts_since,
+        as_of,
+        lambda at: local_day(plan, at),
+        counts=recorded if contacts_by_moment else None,
     ):
         entries.append(
             SinceEntry(org, name, "contact", on, before, after, layout=CONTACT_LAYOUT,

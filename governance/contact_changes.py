@@ -70,10 +70,15 @@ def contact_changes(
     since: date | None,
     as_of: date,
     local_day: Callable[[datetime], date],
+    counts: Callable[[datetime], bool] | None = None,
 ) -> list[tuple[str, str, date, str | None, str | None]]:
     """Per organisation whose contacts changed from ``since`` through ``as_of``: (organisation
     id, its name, the day of the last change, the names before, the names after). The names
-    are None unless every contact involved has one on record (a redacted one has not)."""
+    are None unless every contact involved has one on record (a redacted one has not).
+    ``counts`` (agenda layout 23, walk58a 5): whether a revision recorded at a moment is in the
+    period, as :func:`governance.agenda_since.since_last` judges the items' plan edits (from
+    ``since``, or after the body's latest pack was archived); once one counts, the later ones
+    do too. Without it: from ``since``, by day."""
     if since is None:
         return []  # a first meeting with nothing to count from: every contact is new
     state: _Contacts = {}
@@ -83,11 +88,12 @@ def contact_changes(
         day = local_day(r.recorded_at)
         if day > as_of:
             break
-        if before is None and day >= since:
+        counted = counts(r.recorded_at) if counts is not None else day >= since
+        if before is None and counted:
             before = {k: dict(v) for k, v in state.items()}
         was = state.get(r.item_id, {}).get("organisation")
         _apply(state, r)
-        if day >= since:
+        if before is not None:
             for org in {was, state.get(r.item_id, {}).get("organisation")}:
                 if isinstance(org, str):
                     last[org] = day

@@ -78,14 +78,21 @@ def delivered_items(
     assessment: Assessment, action_id: str, end: date, until: date
 ) -> tuple[ItemAssessment, ...]:
     """The items of ``action_id`` (its own gereed, its milestones) a report ending on ``end``
-    delivers: open (not done, not cancelled) and due from ``end`` through ``until``. An item
-    due before the report's period ended belongs to an earlier report; one without a date, or
-    a periodic one, is never finished by one report."""
+    delivers: open (not done, not cancelled) and :func:`delivered_by` it."""
     return tuple(
         i
         for i in assessment.items.values()
         if i.action_id == action_id
         and i.state.value not in FINISHED
-        and i.due is not None
-        and end <= i.due <= until
+        and delivered_by(i.due, end, until)
     )
+
+
+def delivered_by(due: date | None, end: date, until: date) -> bool:
+    """Whether an open item due on ``due`` is one the report ending on ``end`` delivers, so
+    that ``--mark-done`` records it gereed (:func:`delivered_items`; the reminder that the
+    report falls due says so, :func:`governance.report_due.marked_done`): due from ``end``
+    through ``until`` (:func:`delivery_window`). An item due before the report's period ended
+    belongs to an earlier report; one without a date, or a periodic one, is never finished by
+    one report."""
+    return due is not None and end <= due <= until

@@ -33,7 +33,12 @@ from itertools import takewhile
 
 from governance.periods import DATED_KINDS
 from governance.plan import Deadline, Plan, ReportObligation
-from governance.progress_period import add_months, cadence_months
+from governance.progress_period import (
+    add_months,
+    cadence_months,
+    delivered_by,
+    delivery_window,
+)
 from governance.workdays import WorkCalendar
 
 _DAY = timedelta(days=1)
@@ -73,6 +78,27 @@ def action_items(plan: Plan, obligation: ReportObligation) -> tuple[Deadline, ..
         return ()
     found = [d for d in plan.deadlines() if d.action_id == obligation.action and _due(d)]
     return tuple(sorted(found, key=lambda d: (_due(d) or date.max, d.item_id)))
+
+
+def marked_done(
+    plan: Plan,
+    obligation: ReportObligation,
+    start: date,
+    end: date,
+    finished: Collection[str] = (),
+) -> tuple[Deadline, ...]:
+    """The items of the obligation's action that ``regie report voortgang --mark-done`` records
+    gereed with the report over ``start``–``end``, as the plan stands: not ``finished`` and
+    delivered by it (:func:`governance.progress_period.delivered_by`, through the
+    :func:`~governance.progress_period.delivery_window`: the command's rule, on the plan's
+    dates); none without an action. The reminder says what marking it done will do
+    (walk58a 2: none for an ongoing action such as *halfjaarlijks*)."""
+    until = delivery_window(start, end, obligation)
+    return tuple(
+        d
+        for d in action_items(plan, obligation)
+        if d.item_id not in finished and delivered_by(_due(d), end, until)
+    )
 
 
 def reported_items(plan: Plan) -> set[str]:

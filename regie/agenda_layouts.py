@@ -158,10 +158,25 @@ if TYPE_CHECKING:
 #: rules (``reports/templates/_phone.css.j2``; before, the annex had none), so they reflow on a
 #: phone; the title (HTML ``<title>``, the PDF's) has the meeting's date in Dutch words
 #: (:data:`AGENDA_PHONE_FROM`). Layouts up to 22 are made again without them (ISO date).
+#: 23 also (walk58a 4): a point under *Escalatie onbeantwoord* for another reason (*te laat*,
+#: *rood*) also says when it was escalated (:data:`AGENDA_ESCALATED_ON_FROM`); (walk58a 5) a
+#: contact change counts by the moment it was recorded, as the items' plan edits
+#: (:data:`AGENDA_CONTACTS_BY_MOMENT_FROM`).
 AGENDA_LAYOUT = 23
 #: The first agenda layout with a viewport, the shared narrow-screen rules in the pack and its
 #: annex, and the meeting's date in words in the title (walk58c 1, 5).
 AGENDA_PHONE_FROM = 23
+#: The first agenda layout (23, walk58a 4) whose points under *Escalatie onbeantwoord* all say
+#: when they were escalated: one asked for another reason (*te laat: deadline … verstreken*)
+#: adds *geëscaleerd op …, onbeantwoord* (``_asked.j2``'s ``escalated``); older layouts are
+#: made again without it.
+AGENDA_ESCALATED_ON_FROM = 23
+#: The first agenda layout (23, walk58a 5) whose *Sinds de vorige vergadering* counts an
+#: organisation's contact change by the moment it was recorded, as an item's plan edit (after
+#: the body's latest pack was archived, or from the previous meeting's day): older layouts
+#: counted it by its day, from the day after that pack's, and lost one recorded on that day
+#: after the pack (:func:`governance.contact_changes.contact_changes`' ``counts``).
+AGENDA_CONTACTS_BY_MOMENT_FROM = 23
 #: The first agenda layout that prints an owner's note as written, without the CSV formula
 #: guard's ``'`` (walk57b 5: :func:`governance.agenda_lines.item_lines`' ``guarded``).
 AGENDA_NOTES_AS_WRITTEN_FROM = 22

@@ -141,10 +141,14 @@ def rerender(
     restored = from_json(context) | moved
     restored.setdefault("addition", is_addition(message.key))  # queued before it was given
     restored["items"] = [i for i in restored["items"] if i["item_id"] not in done]
+    # A report reminder's items --mark-done would record: one finished since is not (walk58a 2).
+    marks = {"marks": [m for m in context["marks"] if m not in done]} if "marks" in context else {}
+    restored |= marks
     payload = dict(message.payload) | moved  # Slack's closing block reads the payload's
     payload["render"] = {
         **context,
         **moved,
+        **marks,
         "items": [i for i in context["items"] if i["item_id"] not in done],
     }
     return replace(

@@ -19,6 +19,7 @@ from regie.agenda_layouts import (
     AGENDA_CLOSING_MEETINGS_FROM,
     AGENDA_CLOSING_PACK_FROM,
     AGENDA_COLOUR_BASIS_FROM,
+    AGENDA_CONTACTS_BY_MOMENT_FROM,
     AGENDA_CORRECTED_UPDATES_FROM,
     AGENDA_CORRECTIONS_FROM,
     AGENDA_DATED_ADDITIONS_FROM,
@@ -285,6 +286,7 @@ def _agenda_pack(
         ahead_before_next=laid_out >= AGENDA_AHEAD_BEFORE_NEXT_FROM,
         lapsed_forecasts=laid_out >= AGENDA_LAPSED_FORECASTS_FROM,
         notes_as_written=laid_out >= AGENDA_NOTES_AS_WRITTEN_FROM,
+        contacts_by_moment=laid_out >= AGENDA_CONTACTS_BY_MOMENT_FROM,
     )
     if laid_out >= AGENDA_CLOSING_PACK_FROM:  # after the end it says so (walk46 6)
         pack = closing_pack(pack, basis.plan.programme.end, ahead=laid_out >= AGENDA_END_AHEAD_FROM)

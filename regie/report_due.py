@@ -64,14 +64,15 @@ def queue_report_reminders(
         plan, as_of, calendar, finished=finished, archived=archived_periods(session, plan)
     )
     messages = [
-        report_due_message(plan, due, contact, as_of, calendar)
+        report_due_message(plan, due, contact, as_of, calendar, finished=finished)
         for due in dues
         for contact in office
     ]
     if channel is not None:
         # Posted in the channel as given (notifications.slack: ``to_channel``), no DM.
         messages += [
-            _to_channel(report_due_message(plan, due, channel, as_of, calendar)) for due in dues
+            _to_channel(report_due_message(plan, due, channel, as_of, calendar, finished=finished))
+            for due in dues
         ]
     return Repository(session, programme).enqueue(messages, status=status)
 
@@ -136,10 +137,15 @@ def report_due_message(
     contact: Contact,
     as_of: date,
     calendar: WorkCalendar | None = None,
+    *,
+    finished: Collection[str] = (),
 ) -> OutboxRecord:
-    """The reminder to one programme-office contact (Dutch, from the templates)."""
-    from governance.progress_period import cadence_months
-    from governance.report_due import reminder_key
+    """The reminder to one programme-office contact (Dutch, from the templates). With a period
+    it says what ``--mark-done`` records gereed with the report (``marks``: the action's items
+    not ``finished`` that :func:`governance.report_due.marked_done` names), or that it records
+    nothing (walk58a 2)."""
+    from governance.progress_period import cadence_months, delivery_window
+    from governance.report_due import marked_done, reminder_key
     from governance.workdays import WorkCalendar
     from regie.messages import _programme, rendered_record, to_json
 
@@ -162,6 +168,10 @@ def report_due_message(
         "cadence": obligation.cadence,
         "action": obligation.action,
     }
+    period: tuple[date, date] | None = None
+    if due.start is not None and due.end is not None and obligation.action is not None:
+        period = (due.start, due.end)
+    marks = [d.item_id for d in marked_done(plan, obligation, *period, finished)] if period else []
     context = {
         "contact": contact,
         "programme": _programme(plan),
@@ -170,6 +180,9 @@ def report_due_message(
         "start": due.start,
         "end": due.end,
         "items": items,
+        # What --mark-done records gereed with the report, through which day (walk58a 2).
+        "marks": marks,
+        "mark_until": delivery_window(*period, obligation) if period else None,
         "as_of": as_of,
         "key": key,
         "lead_days": plan.reminders.report_lead_days,

@@ -57,12 +57,15 @@ def progress_period(
     *,
     mark_done: bool = False,
     recorded_until: datetime | None = None,
+    marking: str | None = None,
 ) -> ProgressPeriod:
     """The period of ``regie report voortgang``: ``start``–``end`` as given, else from the
     reporting obligation's cadence (:data:`governance.cadences.CADENCES`): the period after
     the last archived progress report's (recorded up to ``recorded_until``), or else from the
     programme's start in whole periods through the last one over on ``as_of`` (default today).
-    The obligation: ``report_id``, else the plan's only one. Refusals are one line."""
+    The obligation: ``report_id``, else the plan's only one. Refusals are one line.
+    ``marking``: what a refusal of the day to mark the action gereed on names (``regie report
+    mark-done``'s archive), :func:`refuse_unreached`."""
     from governance.cadences import CADENCE_NAMES
     from governance.progress_period import cadence_months, period_after
     from governance.report_due import cadence_periods
@@ -79,10 +82,9 @@ def progress_period(
     obligation = _obligation(plan, report_id, need)
     now = today(app, plan)
     delivered_on = as_of or now
-    if mark_done and delivered_on > now:
-        raise InvalidInput(
-            f"--mark-done: the report is as of {delivered_on}, after today ({now}): its action "
-            "is recorded gereed once the report is made"
+    if mark_done:
+        refuse_unreached(
+            app, plan, delivered_on, now, marking or "--mark-done: the report is as of"
         )
     _within_life(plan, start, end, as_of, now)
     if start is not None and end is not None:
@@ -151,6 +153,30 @@ def progress_period(
         f"({obligation.id}) through the last one over on {day}; {before}"
     )
     return ProgressPeriod(first, last, day, obligation, chosen, delivered_on)
+
+
+def refuse_unreached(app: App, plan: Plan, day: date, now: date, subject: str) -> None:
+    """Refuse to record a report's action gereed on ``day`` after today (``now``), in one line
+    that starts with ``subject`` and the day (``--mark-done: the report is as of``, ``archief 16
+    is as of``, ``--as-of:``). A simulation (REGIE_SIMULATE) stands at the last day its cycle
+    ran, which may be after today: a day up to it is of its past, as for `regie update` and
+    `regie decision add` (walk58a 3)."""
+    from regie.services import simulation_hint, simulation_short_of
+
+    if day <= now:
+        return
+    head = f"{subject} {day}, after today ({now})"
+    if not app.settings.simulate:
+        hint = simulation_hint(app, plan.programme.id, now, "marking a report done", day)
+        raise InvalidInput(
+            f"{head}: its action is recorded gereed on that day, which has not come yet{hint}"
+        )
+    reached = simulation_short_of(app, plan.programme.id, day)
+    if reached is not None:
+        raise InvalidInput(
+            f"{head} and the simulation {reached}; its action is recorded gereed on a day the "
+            f"simulation reached: run `regie cycle --simulate --as-of {day}` first"
+        )
 
 
 def _within_life(
@@ -337,7 +363,10 @@ def mark_archived_done(
             f"--as-of: {on} is before the day archief {archive_id} is as of ({as_of})"
         )
     day = on or max(as_of, today(app))
-    period = progress_period(app, start, end, day, report_id or made_for, mark_done=True)
+    marking = "--as-of:" if on is not None else f"archief {archive_id} is as of"
+    period = progress_period(
+        app, start, end, day, report_id or made_for, mark_done=True, marking=marking
+    )
     period = replace(period, as_of=as_of)  # the report's day: the items it delivers
     document = Rendered(
         report.kind, report.format, report.title, report.as_of, report.parameters, b"",

@@ -17,6 +17,7 @@ from regie.agenda_layouts import (
     AGENDA_DECISIONS_SINCE_FROM,
     AGENDA_END_AHEAD_FROM,
     AGENDA_END_WAITING_FROM,
+    AGENDA_ESCALATED_ON_FROM,
     AGENDA_EXCERPTS_FROM,
     AGENDA_FIRST_ASSESSED_FROM,
     AGENDA_HAND_PACKS_FROM,
@@ -131,6 +132,8 @@ def render_agenda(
             "question_words": layout >= AGENDA_SAME_QUESTION_FROM,
             # Layout 19 (walk54b 6, 8): "te laat: deadline … verstreken"; who reported.
             "worse_words": layout >= AGENDA_WORSE_WORDS_FROM,
+            # Layout 23 (walk58a 4): a point under *Escalatie onbeantwoord* says its escalation.
+            "escalated_words": layout >= AGENDA_ESCALATED_ON_FROM,
             # Layout 19 (review54 2): a set_gereed to the date the plan holds that restored
             # nothing ratified a hand edit: *datum in het plan bekrachtigd*, not *hersteld*.
             "ratified_words": layout >= AGENDA_UNRATIFIED_FROM,
@@ -201,6 +204,7 @@ def render_agenda_annex(pack: AgendaPack, layout: int = AGENDA_LAYOUT) -> bytes:
         count_words=layout >= AGENDA_COUNT_WORDS_FROM,
         meeting_once=layout >= AGENDA_MEETING_ONCE_FROM,
         phone=layout >= AGENDA_PHONE_FROM,
+        escalated_words=layout >= AGENDA_ESCALATED_ON_FROM,
     )
 
 
@@ -233,6 +237,7 @@ def _render_annex(
     count_words: bool = False,
     meeting_once: bool = False,
     phone: bool = False,
+    escalated_words: bool = False,
 ) -> bytes:
     from governance.agenda import WEIGHTS
     from reports.render import render
@@ -243,7 +248,7 @@ def _render_annex(
         asked=asked, completed=completed or {}, weights=WEIGHTS, hyphenate=hyphenate,
         org_names=org_names or {}, risk_words=risk_words, question_words=question_words,
         worse_words=worse_words, close_words=close_words, lapse=lapse, count_words=count_words,
-        meeting_once=meeting_once, phone=phone,
+        meeting_once=meeting_once, phone=phone, escalated_words=escalated_words,
     ).encode()  # fmt: skip
 
 

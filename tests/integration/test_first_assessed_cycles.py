@@ -157,7 +157,8 @@ def test_reports_count_silence_from_the_first_days_the_cycles_stored(
     # Progress 21 (fix57h): the Reden's slip note, notes as written, the Kamer's words.
     # Agenda 23 and progress 22 (walk58c 1, 5): the HTML's viewport, narrow-screen rules and
     # title; progress 22 (walk58b 2, 5): the plan edits of its stand date, one date style;
-    # neither is the stale clock.
+    # agenda 23 (walk58a 4, 5): an escalated point's reason says when it was escalated, a
+    # contact change counts by the moment it was recorded; none is the stale clock.
     assert (AGENDA_LAYOUT, LAYOUT) == (23, 22)
     plan = app.load_plan()
     calendar = WorkCalendar.for_plan(plan)

@@ -9,7 +9,7 @@ from datetime import date
 from governance.plan import Plan, Programme, ReportObligation
 from governance.report_due import ArchivedPeriod, obligation_dues, reminder_key, reminders_due
 from governance.workdays import WorkCalendar
-from tests.unit.planbuilder import act, contact, make_plan, ms, policy, quarter
+from tests.unit.planbuilder import act, contact, make_plan, ms, policy, quarter, recurring
 
 YEARLY = ReportObligation("jaarverslag", "Jaarverslag", "Vlaams Parlement", cadence="jaarlijks")
 
@@ -167,3 +167,94 @@ def test_report_lead_days_is_a_reminders_setting_with_a_range() -> None:
     assert problem.endswith(
         "'report_lead_days' must be 0–366 working days (0: on the due date), not 367"
     )
+
+
+HALF_YEARLY = ReportObligation(
+    "halfjaar", "Halfjaarrapportage", "Ministerraad", cadence="halfjaarlijks", action="4.3"
+)
+
+
+def _mail(plan: Plan, as_of: date) -> tuple[str, str]:
+    """The reminder's text and HTML (without ``<code>``), each run of whitespace one space."""
+    from regie.report_due import report_due_message
+
+    cal = WorkCalendar.for_plan(plan)
+    (due,) = reminders_due(plan, as_of, cal)
+    record = report_due_message(plan, due, plan.contacts[0], as_of, cal)
+    assert record.body_html is not None
+    html = record.body_html.replace("<code>", "").replace("</code>", "")
+    return " ".join(record.body_text.split()), " ".join(html.split())
+
+
+def test_the_reminder_says_what_mark_done_records_by_the_commands_rule() -> None:
+    """walk58a 2: the reminder promised that --mark-done records the action gereed, also for an
+    ongoing action (*halfjaarlijks*) for which the command records nothing; and it did not say
+    that a concept must be approved first. It names what the command's rule
+    (governance.progress_period.delivered_by, through governance.report_due.marked_done) finds."""
+    from governance.assessment import assess
+    from governance.progress_period import delivered_items, delivery_window
+    from governance.report_due import marked_done
+
+    biennial = ReportObligation(
+        "vgr", "Voortgangsrapportage", "Tweede Kamer", cadence="tweejaarlijks", action="4.4"
+    )
+    plan = make_plan(
+        act("1.1", ms("1.1.1", quarter(2025, 3))),
+        act("4.3", period=recurring()),
+        act("4.4", period=quarter(2027, 1)),
+        contacts=(contact("po", "IenM", office=True),),
+        reminders=policy(report_lead_days=10),
+        start=date(2025, 1, 1),
+    )
+    programme = Programme("cb", "Circulair Bouwen", start=date(2025, 1, 1), end=date(2028, 12, 31))
+    delivering = dataclasses.replace(plan, programme=programme, reports=(biennial,))
+    ongoing = dataclasses.replace(plan, programme=programme, reports=(HALF_YEARLY,))
+
+    text, html = _mail(delivering, date(2027, 3, 24))
+    assert (
+        "Met --mark-done legt u daarbij vast dat actie 4.4 gereed is. Dat kan zodra een besluit "
+        'de rapportage heeft vastgesteld ("regie decision add … --approves-report '
+        'vgr:2025-01-01/2026-12-31"); tot dan is zij een concept.'
+    ) in text
+    assert (
+        "Met --mark-done legt u daarbij vast dat actie 4.4 gereed is. Dat kan zodra een besluit "
+        "de rapportage heeft vastgesteld (regie decision add … --approves-report "
+        "vgr:2025-01-01/2026-12-31); tot dan is zij een concept."
+    ) in html
+    nothing = (
+        "Met --mark-done legt u bij deze rapportage niets gereed vast: actie 4.3 heeft geen open "
+        "onderdeel dat van 30 juni 2025 tot en met 31 december 2025 gereed moet zijn."
+    )
+    text, html = _mail(ongoing, date(2025, 6, 23))
+    assert "vast dat actie 4.3 gereed" not in text + html
+    assert nothing in text and nothing in html
+    # One rule: the items the reminder names are those the command marks on the report's day.
+    for p, obligation, start, end in (
+        (delivering, biennial, date(2025, 1, 1), date(2026, 12, 31)),
+        (ongoing, HALF_YEARLY, date(2025, 1, 1), date(2025, 6, 30)),
+    ):
+        until = delivery_window(start, end, obligation)
+        marked = delivered_items(assess(p, [], end), str(obligation.action), end, until)
+        found = marked_done(p, obligation, start, end)
+        assert [d.item_id for d in found] == [i.item_id for i in marked]
+    assert [d.item_id for d in marked_done(delivering, biennial, date(2025, 1, 1),
+                                           date(2026, 12, 31), finished={"4.4"})] == []  # fmt: skip
+
+
+def test_a_reminder_made_again_leaves_out_what_was_marked_since() -> None:
+    """At sending (regie.recheck) an item finished since is no longer one --mark-done records."""
+    from regie.recheck import rerender
+
+    plan = _plan(
+        ReportObligation("vgr", "V", "Tweede Kamer", cadence="tweejaarlijks", action="4.4")
+    )
+    from regie.report_due import report_due_message
+
+    cal = WorkCalendar.for_plan(plan)
+    (due,) = reminders_due(plan, date(2027, 3, 24), cal)
+    record = report_due_message(plan, due, plan.contacts[0], date(2027, 3, 24), cal)
+    context = dict(record.payload["render"])
+    assert context["marks"] == ["4.4"]
+    again = rerender(record, context, {"4.4"})
+    assert again.payload["render"]["marks"] == []
+    assert "vast dat actie 4.4 gereed" not in again.body_text
