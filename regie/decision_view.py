@@ -8,8 +8,6 @@ becomes one Dutch line naming its field and is ignored, as on the overview.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -168,35 +166,27 @@ CSV_HEADER = (
 
 
 def decisions_csv(view: DecisionView) -> bytes:
-    """The filtered list as a spreadsheet opens it (UTF-8 with BOM, ``;``, CRLF, as the update
-    sheet): each text cell inert, so a decision text starting with ``=`` is not a formula."""
-    from governance.agenda import inert
+    """The filtered list as a spreadsheet opens it (:func:`regie.sheet_csv.sheet`): a decision
+    text starting with ``=`` is not a formula."""
+    from regie.sheet_csv import cell, sheet
 
-    def cell(value: object) -> str:
-        return inert(str(value)) or "" if value is not None else ""
-
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     # When recorded, in the office's zone (named in the header, so the cells stay plain
     # date-times a spreadsheet reads): a decision typed in at 00:30 is on the office's day.
     recorded_col = CSV_HEADER.index("Vastgelegd op")
-    writer.writerow(
-        h if n != recorded_col else f"{h} ({view.zone})" for n, h in enumerate(CSV_HEADER)
-    )
-    for r in view.rows:
+    header = (h if n != recorded_col else f"{h} ({view.zone})" for n, h in enumerate(CSV_HEADER))
+
+    def row(r: DecisionRow) -> tuple[str, ...]:
         step = view.step_of.get(r.item_id or "")
         recorded = _local(r.recorded_at, view.zone) if r.recorded_at else ""
         in_utc = _utc(r.recorded_at) if r.recorded_at else ""
-        writer.writerow(
-            (
-                r.meeting_on.isoformat(), cell(r.body_name), "" if step is None else str(step),
-                cell(r.item_id), cell(r.text), cell(r.effect), cell(r.label),
-                cell(r.gereed_before), cell(r.gereed_after), recorded, in_utc,
-                cell(r.recorded_by), cell(r.kind),
-            )
+        return (
+            r.meeting_on.isoformat(), cell(r.body_name), "" if step is None else str(step),
+            cell(r.item_id), cell(r.text), cell(r.effect), cell(r.label),
+            cell(r.gereed_before), cell(r.gereed_after), recorded, in_utc,
+            cell(r.recorded_by), cell(r.kind),
         )  # fmt: skip
-    return out.getvalue().encode("utf-8")
+
+    return sheet(header, map(row, view.rows))
 
 
 def _local(at: datetime, zone: str) -> str:

@@ -3,13 +3,10 @@
 
 from __future__ import annotations
 
-import csv
-import io
-from datetime import date
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from regie.office import OverdueView
+    from regie.office import ItemRow, OverdueView
 
 #: The CSV's columns (Dutch: the office opens it in a spreadsheet), as the page's table names
 #: them; *Deadline* and the dates as ISO dates a spreadsheet sorts.
@@ -22,29 +19,17 @@ STALE_CELLS = {True: "ja", False: "nee"}
 
 
 def overdue_csv(view: OverdueView) -> bytes:
-    """Every row of the filtered overdue list in its order (not only the page's), as the
-    decisions' CSV is made (UTF-8 with BOM, ``;``, CRLF): each text cell inert, so a title or
-    note starting with ``=`` is not a formula (:func:`governance.agenda.inert`)."""
-    from governance.agenda import inert
+    """Every row of the filtered overdue list in its order (not only the page's)
+    (:func:`regie.sheet_csv.sheet`)."""
+    from regie.sheet_csv import cell, day, sheet
 
-    def cell(value: str | None) -> str:
-        return inert(value) or ""
-
-    def day(value: date | None) -> str:
-        return value.isoformat() if value else ""
-
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
-    for r in view.everything:
+    def row(r: ItemRow) -> tuple[str, ...]:
         step = view.step_of.get(r.id)
-        writer.writerow(
-            (
-                cell(r.id), cell(r.title), "" if step is None else str(step),
-                cell(", ".join(r.owner_names)), day(r.due), str(r.overdue_days),
-                cell(r.gereed), STALE_CELLS[r.stale], cell(r.note),
-                day(r.reported_on if r.note else None), day(r.forecast),
-            )
+        return (
+            cell(r.id), cell(r.title), "" if step is None else str(step),
+            cell(", ".join(r.owner_names)), day(r.due), str(r.overdue_days),
+            cell(r.gereed), STALE_CELLS[r.stale], cell(r.note),
+            day(r.reported_on if r.note else None), day(r.forecast),
         )  # fmt: skip
-    return out.getvalue().encode("utf-8")
+
+    return sheet(CSV_HEADER, map(row, view.everything))
