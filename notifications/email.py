@@ -28,6 +28,7 @@ from email.message import EmailMessage
 from email.utils import formatdate
 from typing import TYPE_CHECKING
 
+from governance.unconfirmed import MAY_HAVE_ARRIVED
 from notifications.base import (
     Attachment,
     AttachmentReader,
@@ -55,20 +56,32 @@ SECURITY = ("starttls", "ssl", "none")
 
 #: Why a message whose DATA went unanswered is not sent again (its outbox ``last_error``).
 UNCONFIRMED = (
-    "it may have arrived, so Regie does not send it again: check the server's log or ask the "
-    "recipient, then `regie outbox mark-sent KEY --yes` (it arrived) or "
-    "`regie outbox retry --key KEY --yes` (send it again)"
+    f"{MAY_HAVE_ARRIVED}: check the server's log or ask the recipient, then `regie outbox "
+    "mark-sent KEY --yes` (it arrived) or `regie outbox retry --key KEY --yes` (send it again; "
+    "`--all-dead` leaves it out)"
 )
 
 
 class _SMTP(smtplib.SMTP):
     """smtplib's client, knowing whether the current message's DATA was given."""
 
-    handed_over = False  # the DATA command of the message being sent was given
+    handed_over = False  # the server took DATA (354) and the whole message went out
+    _in_data = 0  # sends within data(): the first is the DATA command, the next the message
 
     def data(self, msg: ReadableBuffer | str) -> tuple[int, bytes]:
-        self.handed_over = True
-        return super().data(msg)
+        # A timeout on the DATA command itself (no 354 yet) sent nothing that could arrive
+        # (review58 7): only once smtplib sends the message's bytes may the server have it.
+        self._in_data = 1
+        try:
+            return super().data(msg)
+        finally:
+            self._in_data = 0
+
+    def send(self, s: ReadableBuffer | str) -> None:
+        super().send(s)
+        if self._in_data:  # after the whole message and its final "." went out, not before
+            self._in_data += 1
+            self.handed_over = self._in_data > 2
 
 
 class _SMTP_SSL(_SMTP, smtplib.SMTP_SSL):

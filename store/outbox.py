@@ -773,10 +773,14 @@ def dead_keys(
     *,
     since: datetime | None = None,
     statuses: Collection[str] = ("dead",),
+    unconfirmed: bool | None = None,
 ) -> list[str]:
     """The keys of the dead messages (of ``statuses`` when given; set-up tests and pruned
     messages, with nothing left to send, left out), oldest first; with ``since``, only those
-    queued from then on."""
+    queued from then on. ``unconfirmed``: only (True) or none of (False) those a channel may
+    have delivered without saying so (:data:`governance.unconfirmed.MAY_HAVE_ARRIVED`)."""
+    from governance.unconfirmed import MAY_HAVE_ARRIVED
+
     o = OutboxRow
     query = sa.select(o.key).where(
         o.programme_id == programme_id,
@@ -784,6 +788,9 @@ def dead_keys(
         o.kind != TEST_KIND,
         o.pruned_at.is_(None),
     )
+    if unconfirmed is not None:
+        maybe = sa.func.coalesce(o.last_error, "").contains(MAY_HAVE_ARRIVED, autoescape=True)
+        query = query.where(maybe if unconfirmed else ~maybe)
     if since is not None:
         query = query.where(o.created_at >= since)
     return list(session.scalars(query.order_by(o.id)))

@@ -80,7 +80,15 @@ def retry(
                 )
         else:
             chosen = (("dead",) if all_dead else ()) + (("failed",) if all_failed else ())
-            wanted = outbox.dead_keys(session, plan_id, statuses=chosen)
+            wanted = outbox.dead_keys(session, plan_id, statuses=chosen, unconfirmed=False)
+            # A message that may have arrived is retried only by its key (review58 4).
+            maybe = outbox.dead_keys(session, plan_id, statuses=chosen, unconfirmed=True)
+            if maybe:
+                typer.echo(
+                    f"left out {_messages(maybe, 'unconfirmed ')} (each may have arrived: "
+                    "check, then `regie outbox retry --key KEY --yes` or `regie outbox "
+                    "mark-sent KEY --yes`)"
+                )
             if not wanted:
                 typer.echo(f"no {' or '.join(chosen)} messages")
                 return
