@@ -32,8 +32,9 @@ def before_0018(model: Any) -> sa.TableClause:
 #: the daily step reads with every latest update; 0032: the outbox's earlier attempts and tried
 #: channel, which the sender reads with every claimed message; 0033: when a message was pruned,
 #: which every outbox read returns; 0037: when a bounce was pruned, which `regie contact
-#: export` reads with every bounce). A table the earlier revision does not have yet is left out
-#: when :data:`MADE_LATER` names it; any other missing table fails (a misspelt name, say).
+#: export` reads with every bounce; 0041: the item memory's first assessed day, which the
+#: daily step writes with every memory row). A table the earlier revision does not have yet is
+#: left out when :data:`MADE_LATER` names it; any other missing table fails (a misspelt name).
 LATER_COLUMNS = (
     ("outbox", "first_attempt_at", {"postgresql": "TIMESTAMP WITH TIME ZONE"}, "DATETIME"),
     ("item_memory", "latest_source", {}, "VARCHAR(32)"),
@@ -42,6 +43,7 @@ LATER_COLUMNS = (
     ("outbox", "tried_channel", {}, "VARCHAR(32)"),
     ("outbox", "pruned_at", {"postgresql": "TIMESTAMP WITH TIME ZONE"}, "DATETIME"),
     ("mail_bounces", "pruned_at", {"postgresql": "TIMESTAMP WITH TIME ZONE"}, "DATETIME"),
+    ("item_memory", "first_assessed", {}, "DATE"),
 )
 #: The tables of :data:`LATER_COLUMNS` made by a migration (the one named) after the earliest
 #: revision a test goes back to: missing there, so nothing to add a column to (review49 7).
