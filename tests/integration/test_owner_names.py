@@ -69,7 +69,9 @@ def test_the_round_summary_names_the_organisations(app: App) -> None:
     assert "- Gemeente Rivierstad: 0 van 3 (0%)" in summary.body_text
     assert "- PNW: 0 van 2 (0%)" in summary.body_text
     assert "2.1 Aanbesteden (eigenaren: PNW, Gemeente Rivierstad)" in text
-    assert '<td valign="top">Gemeente Rivierstad</td>' in (summary.body_html or "")
+    assert '<td valign="top" data-label="Organisatie">Gemeente Rivierstad</td>' in (
+        summary.body_html or ""
+    )
     blocks = digest_blocks(message_from_outbox(summary))
     slack = {b["block_id"]: b["text"]["text"] for b in blocks if b["type"] == "section"}
     assert "eigenaren: PNW, Gemeente Rivierstad" in slack["item:2.1"]
