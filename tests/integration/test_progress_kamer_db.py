@@ -62,10 +62,10 @@ def test_a_concept_until_approved_and_both_reproduce(app: App) -> None:
     assert b"Concept" not in final.content
     assert b"Vastgesteld: besluit Stuurgroep Plan van aanpak MVI, 12 juli 2016." in final.content
     html = voortgang(app, START, END, as_of, "html")
-    # The heading is the reporting obligation's title (layout 5).
+    # The heading is the reporting obligation's title (layout 5), its period after a comma (22).
     assert (
         "<title>Tweejaarlijkse voortgangsrapportage aan de Kamer, in combinatie met de uitkomsten "
-        "van de tweejaarlijks uit te voeren benchmark 1 juli 2015 tot en met 30 juni 2016"
+        "van de tweejaarlijks uit te voeren benchmark, 1 juli 2015 tot en met 30 juni 2016"
     ) in html.content.decode()
     for made in (concept, final, html):  # the concept stays one: the approval came after it
         assert made.archive_id is not None

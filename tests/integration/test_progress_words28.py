@@ -87,7 +87,7 @@ def test_the_heading_is_the_obligations_title_and_the_office_note_is_the_offices
     assert "toelichting eigenaar: Eerste partij te laat" in owner
     html = render_progress(report, "html").decode()
     assert "<h1>Jaarverslag Circulair Bouwen</h1>" in html
-    assert "<title>Concept: Jaarverslag Circulair Bouwen 1 januari 2025" in html
+    assert "<title>Concept: Jaarverslag Circulair Bouwen, 1 januari 2025" in html
 
 
 @pytest.mark.parametrize("layout", [4, 5])
