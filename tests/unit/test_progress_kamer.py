@@ -248,7 +248,7 @@ def test_a_concept_until_a_decision_about_the_reports_action_approves_it() -> No
     # The PDF's title and footer (the HTML it is printed from): concept, dates in words.
     assert (
         "<title>Concept: Tweejaarlijkse voortgangsrapportage aan de Kamer, in combinatie met "
-        "de uitkomsten van de tweejaarlijks uit te voeren benchmark 1 januari 2015 tot en met "
+        "de uitkomsten van de tweejaarlijks uit te voeren benchmark, 1 januari 2015 tot en met "
         "31 december 2016</title>"
     ) in html
     assert (
@@ -279,7 +279,7 @@ def test_a_concept_until_a_decision_about_the_reports_action_approves_it() -> No
     assert "Vastgesteld: besluit Stuurgroep Plan van aanpak MVI, 11 april 2017." in md
     assert (
         "<title>Tweejaarlijkse voortgangsrapportage aan de Kamer, in combinatie met de "
-        "uitkomsten van de tweejaarlijks uit te voeren benchmark 1 januari 2015 tot en met "
+        "uitkomsten van de tweejaarlijks uit te voeren benchmark, 1 januari 2015 tot en met "
         "31 december 2016</title>"
     ) in html
 
@@ -355,7 +355,7 @@ def test_a_plan_without_a_source_document_or_programme_short_title() -> None:
     report = _report(plan, [], date(2016, 1, 15))
     assert report.source_document is None
     html = render_progress(report, "html").decode()
-    assert "<title>Concept voortgangsrapportage Testprogramma 1 januari 2015" in html
+    assert "<title>Concept voortgangsrapportage Testprogramma, 1 januari 2015" in html
 
 
 def test_a_plan_edit_is_in_force_from_the_day_it_was_synced() -> None:
