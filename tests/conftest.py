@@ -22,6 +22,7 @@ pytest_plugins = [
     "tests.integration.browser",
     "tests.integration.mail_setup",
     "tests.one_database",
+    "tests.plan_memo",
     "pytester",
 ]
 

@@ -32,7 +32,7 @@ from datetime import UTC, date, datetime, time, tzinfo
 from pathlib import Path
 
 from regie.bootstrap import App
-from tests.integration.reports_scenario import migrated_app, seed_scenario
+from tests.integration.reports_scenario import make_app, migrated_app, seed_scenario
 
 FIRST_SYNC = datetime(2015, 9, 30, 8, tzinfo=UTC)
 EDITED = datetime(2016, 9, 20, 23, 30, tzinfo=UTC)
@@ -116,7 +116,15 @@ def _edit_plan(app: App) -> None:
 
 
 def changes_app(home: Path, database_url: str) -> App:
-    """An app on a copy of the seed plan with the year of changes above recorded."""
+    """An app on a copy of the seed plan with the year of changes above recorded (once per
+    worker and database kind, copied for each test: :func:`copy_recorded`)."""
+    from tests.integration.migrated_template import copy_recorded
+
+    copy_recorded("changes", home, database_url, _record_changes)
+    return make_app(home, database_url)
+
+
+def _record_changes(home: Path, database_url: str) -> None:
     app = migrated_app(home, database_url, golden=True)  # its documents are golden files
     _sync(app, FIRST_SYNC)
     with _clock_at(_at_noon(date(2016, 1, 12))):
@@ -137,4 +145,3 @@ def changes_app(home: Path, database_url: str) -> App:
     for item in ("4.2", "4.3"):
         _answer(app, item, "done", date(2016, 9, 26), None, "Geregeld", office=False)
     _edit_plan(app)
-    return app

@@ -19,19 +19,22 @@ JS = Path(__file__).resolve().parents[1] / "js"
 FEEDS_PLAN = Path(__file__).resolve().parents[1] / "fixtures" / "plans" / "feeds.yaml"
 
 
-def synced_app(tmp_path: Path, url: str) -> App:
-    """The feeds fixture plan (a copy, free to edit), synced, with a secret key for the web app."""
+def synced_app(tmp_path: Path, url: str, *, sync: bool = True) -> App:
+    """The feeds fixture plan (a copy, free to edit), synced, with a secret key for the web app.
+    ``sync`` False: the app on a plan and database made before (a copy of them)."""
     from regie.bootstrap import bootstrap
     from regie.config import load_settings
-    from regie.services import sync
+    from regie.services import sync as sync_plan
 
     plan = tmp_path / "plan.yaml"
-    shutil.copy(FEEDS_PLAN, plan)
+    if sync:
+        shutil.copy(FEEDS_PLAN, plan)
     app = bootstrap(
         load_settings({"REGIE_HOME": str(tmp_path / "home"), "REGIE_DATABASE_URL": url,
                        "REGIE_PLAN": str(plan), "REGIE_SECRET_KEY": TEST_SECRET_KEY})
     )  # fmt: skip
-    sync(app, None)
+    if sync:
+        sync_plan(app, None)
     return app
 
 

@@ -225,7 +225,7 @@ def name_plan_file(url: str, plan_path: Path) -> None:
 
 #: (builder's name, database kind) → the home and database it recorded in this process, and its
 #: plan as parsed there.
-_RECORDED: dict[tuple[str, str], tuple[Path, str, Plan]] = {}
+_RECORDED: dict[tuple[str, str], tuple[Path, str, Plan | None]] = {}
 
 
 def copy_recorded(
@@ -233,7 +233,7 @@ def copy_recorded(
     home: Path,
     database_url: str,
     build: Callable[[Path, str], object],
-    plan_file: str = "actions.yaml",
+    plan_file: str | None = "actions.yaml",
 ) -> None:
     """Give ``home`` (absent or empty) and the empty database at ``database_url`` a copy of
     what ``build(home, url)`` records: run once per process, ``name`` and database kind, on a
@@ -242,7 +242,8 @@ def copy_recorded(
     and the parse cache has its entry, as if ``build`` had run on ``home`` (the recorded parse
     with the path changed, :func:`tests.relocated_plan.relocated`: not parsed again per copy).
     Only the times the build recorded (it ran earlier) and the plan path in the append-only
-    revisions differ."""
+    revisions differ. ``plan_file`` None: the plan lies outside the home (a fixture file the
+    build does not edit), the same file for the build and every copy: nothing to rename."""
     from regie.parse_cache import load_plan_cached, store_parsed
     from store.db import dispose_engines
     from tests.relocated_plan import relocated
@@ -267,12 +268,16 @@ def copy_recorded(
             url = sa.make_url(admin_url).set(database=template).render_as_string(False)
         build(folder / "home", url)
         dispose_engines()  # no connection left: SQLite's WAL folded back, PostgreSQL copyable
-        parsed, problems = load_plan_cached(folder / "home" / plan_file, folder / "cache")
-        assert parsed is not None and not problems, problems
+        parsed = None
+        if plan_file is not None:
+            parsed, problems = load_plan_cached(folder / "home" / plan_file, folder / "cache")
+            assert parsed is not None and not problems, problems
         _RECORDED[name, kind] = (folder / "home", url, parsed)
     template_home, template_url, template_plan = _RECORDED[name, kind]
     copy_database(template_url, database_url, os.environ.get("REGIE_TEST_POSTGRES_URL"))
     shutil.copytree(template_home, home, dirs_exist_ok=True)
+    if plan_file is None or template_plan is None:
+        return
     plan = home / plan_file
     name_plan_file(database_url, plan)
     # The parse cache is keyed by the plan file's path: the entry this home's own loads leave.

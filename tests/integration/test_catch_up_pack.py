@@ -23,7 +23,8 @@ import pytest
 from regie.bootstrap import App
 from tests.cli import ROOT
 from tests.integration.layout_golden import made_at
-from tests.integration.reports_scenario import migrated_app
+from tests.integration.migrated_template import copy_recorded
+from tests.integration.reports_scenario import make_app, migrated_app
 
 EXAMPLE = ROOT / "docs" / "examples" / "eigen-programma.yaml"
 JULY, OCTOBER, JANUARY = date(2026, 7, 9), date(2026, 10, 8), date(2027, 1, 14)
@@ -62,11 +63,17 @@ def _clock(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def app(tmp_path: Path, database_url: str) -> App:
-    """The example plan synced; the risks; July's pack sent; the two finishes after it."""
+    """The example plan synced; the risks; July's pack sent; the two finishes after it
+    (recorded once per worker and database kind, copied for each test: :func:`copy_recorded`)."""
+    home = tmp_path / "home"
+    copy_recorded("catch-up-pack", home, database_url, _record_finishes)
+    return make_app(home, database_url)
+
+
+def _record_finishes(home: Path, database_url: str) -> None:
     from regie.prepare import prepare_meetings
     from store import sync_plan
 
-    home = tmp_path / "home"
     home.mkdir()
     shutil.copyfile(EXAMPLE, home / "actions.yaml")
     app = migrated_app(home, database_url)
@@ -83,7 +90,6 @@ def app(tmp_path: Path, database_url: str) -> App:
             completed_on=finished)  # fmt: skip
     late = NOW  # after July's pack was archived (Regie's clock's moment)
     _record(app, "1.1.2", "done", JULY, late, completed_on=date(2026, 6, 30))
-    return app
 
 
 def _made(app: App, monkeypatch: pytest.MonkeyPatch, layout: int, fmt: str) -> str:

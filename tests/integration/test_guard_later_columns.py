@@ -26,9 +26,10 @@ OTHER_COLUMNS = (", corrects = NULL", ", recorded_by = 'someone else'")
 
 
 @pytest.fixture
-def engine(database_url: str) -> Iterator[sa.Engine]:
-    upgrade(database_url)
-    engine = make_engine(database_url)
+def engine(migrated_url: str) -> Iterator[sa.Engine]:
+    # A copy of the worker's migrated template (what ``upgrade`` makes of an empty database):
+    # the guards are 0030's; the test of before 0030 migrates down and up itself.
+    engine = make_engine(migrated_url)
     with engine.begin() as conn:
         conn.execute(
             sa.insert(ProgrammeRow).values(id="p", title="P", created_at=NOW, updated_at=NOW)

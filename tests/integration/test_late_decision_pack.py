@@ -18,7 +18,8 @@ import pytest
 from regie.bootstrap import App
 from tests.cli import ROOT
 from tests.integration.layout_golden import made_at
-from tests.integration.reports_scenario import migrated_app
+from tests.integration.migrated_template import copy_recorded
+from tests.integration.reports_scenario import make_app, migrated_app
 
 EXAMPLE = ROOT / "docs" / "examples" / "eigen-programma.yaml"
 JULY, OCTOBER = date(2026, 7, 9), date(2026, 10, 8)
@@ -32,7 +33,14 @@ MARK = "nog niet in het vorige agendapakket"
 @pytest.fixture
 def app(tmp_path: Path, database_url: str) -> App:
     """The example plan synced, 1.2 escalated, July's and October's packs sent (both ask about
-    1.2), then July's decision about 1.2 recorded."""
+    1.2), then July's decision about 1.2 recorded (once per worker and database kind, copied
+    for each test: :func:`copy_recorded`)."""
+    home = tmp_path / "home"
+    copy_recorded("late-decision-pack", home, database_url, _record_packs)
+    return make_app(home, database_url)
+
+
+def _record_packs(home: Path, database_url: str) -> None:
     from governance.events import ESCALATION_RAISED
     from regie.decisions import add_decision
     from regie.prepare import prepare_meetings
@@ -40,7 +48,6 @@ def app(tmp_path: Path, database_url: str) -> App:
     from store import Repository, sync_plan
     from store.records import EventRecord
 
-    home = tmp_path / "home"
     home.mkdir()
     shutil.copyfile(EXAMPLE, home / "actions.yaml")
     app = migrated_app(home, database_url)
@@ -56,7 +63,6 @@ def app(tmp_path: Path, database_url: str) -> App:
     asked = agenda_pack(app, "stuurgroep", OCTOBER, OCTOBER_PACK).asked
     assert [a.reason for a in asked if a.item.item_id == "1.2"] == ["escalated"]
     add_decision(app, "stuurgroep", JULY, TEXT, item_id="1.2")
-    return app
 
 
 def _january(app: App, monkeypatch: pytest.MonkeyPatch, layout: int) -> str:

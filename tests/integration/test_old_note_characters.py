@@ -20,6 +20,7 @@ from regie.bootstrap import App, bootstrap
 from regie.config import load_settings
 from tests.conftest import SEED_PLAN
 from tests.integration.feed_clients import ical_js, icalendar_events
+from tests.integration.migrated_template import copy_recorded, shared_templates
 from tests.integration.reports_scenario import AS_OF, MEETING, seed_scenario
 from tests.integration.server import TEST_SECRET_KEY
 
@@ -32,22 +33,36 @@ BAD = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u206
 PASSWORD = "a long enough password"
 
 
+def _app(home: Path, database_url: str) -> App:
+    return bootstrap(
+        load_settings({"REGIE_HOME": str(home), "REGIE_DATABASE_URL": database_url,
+                       "REGIE_PLAN": str(home / "plan.yaml"), "REGIE_SECRET_KEY": TEST_SECRET_KEY})
+    )  # fmt: skip
+
+
 @pytest.fixture
-def app(tmp_path: Path, migrated_url: str) -> App:
+def app(tmp_path: Path, database_url: str) -> App:
+    """The report scenario, then the old note on 1.1.2 stored as old data was (recorded once
+    per worker and database kind, copied for each test: :func:`copy_recorded`)."""
+    home = tmp_path / "home"
+    copy_recorded("old-note-characters", home, database_url, _record, plan_file="plan.yaml")
+    return _app(home, database_url)
+
+
+def _record(home: Path, database_url: str) -> None:
     """The report scenario, then the old note on 1.1.2 stored as old data was: without the
     check (a NUL too on SQLite; PostgreSQL never could store one)."""
     from governance.answers import OFFICE, AnswerInput
     from regie.answers import check_answer, store_answers
+    from store.files import private_directory
 
-    plan_file = tmp_path / "plan.yaml"
-    shutil.copy(SEED_PLAN, plan_file)
-    app = bootstrap(
-        load_settings({"REGIE_HOME": str(tmp_path / "home"), "REGIE_DATABASE_URL": migrated_url,
-                       "REGIE_PLAN": str(plan_file), "REGIE_SECRET_KEY": TEST_SECRET_KEY})
-    )  # fmt: skip
+    shared_templates().fill_if_empty(database_url)
+    private_directory(home)
+    shutil.copy(SEED_PLAN, home / "plan.yaml")
+    app = _app(home, database_url)
     seed_scenario(app)
     plan = app.load_plan()
-    note = NOTE + ("\x00" if migrated_url.startswith("sqlite") else "")
+    note = NOTE + ("\x00" if database_url.startswith("sqlite") else "")
     update = check_answer(plan, AnswerInput(ITEM, "at_risk", note="x"), OFFICE, date(2016, 1, 14))
     store_answers(app, plan, [replace(update, comment=note, source="cli", author="ienm-voorbeeld")])
     with app.session() as session:
@@ -55,7 +70,6 @@ def app(tmp_path: Path, migrated_url: str) -> App:
 
         stored = [u.comment for u in Repository(session, plan.programme.id).status_updates()]
     assert note in stored  # verbatim in the database
-    return app
 
 
 def _clean(text: str) -> str:

@@ -19,6 +19,7 @@ from regie.bootstrap import App
 from regie.reports import add_meeting, agenda_formats, reproduce
 from tests.cli_in_process import regie
 from tests.integration.link_setup import link_app
+from tests.integration.migrated_template import copy_recorded, shared_templates
 from tests.integration.reports_scenario import cli_env
 
 MEETING = date(2025, 6, 17)
@@ -39,22 +40,42 @@ def _prepare(app: App) -> App:
     return app
 
 
-@pytest.fixture
-def app(migrated_url: str, tmp_path: Path) -> App:
-    return _prepare(link_app(migrated_url, tmp_path))
+def _prepared_home(name: str, home: Path, database_url: str, build: Any) -> App:
+    """``build``'s preparation, run once per worker and database kind and copied for each test
+    (:func:`copy_recorded`; the plan is a fixture file outside the home, read by both)."""
+    copy_recorded(name, home, database_url, build, plan_file=None)
+    return link_app(database_url, home)
 
 
-@pytest.fixture
-def archived_before(migrated_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> App:
-    """The same, archived as the preparation did before walk56d 1: without the pack's cut-off,
-    so the archive stored the generic one of the records alone (the archive is append-only)."""
+def _record(home: Path, database_url: str) -> None:
+    _prepare(link_app(_migrated(database_url), home))
+
+
+def _record_before(home: Path, database_url: str) -> None:
+    """As the preparation archived before walk56d 1: without the pack's cut-off, so the
+    archive stored the generic one of the records alone (the archive is append-only)."""
     import regie.reports
 
     built = regie.reports._agenda_pack
-    monkeypatch.setattr(regie.reports, "_agenda_pack", lambda *a, **k: (built(*a, **k)[0], None))
-    app = _prepare(link_app(migrated_url, tmp_path))
-    monkeypatch.undo()
-    return app
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(regie.reports, "_agenda_pack", lambda *a, **k: (built(*a, **k)[0], None))
+        _prepare(link_app(_migrated(database_url), home))
+
+
+def _migrated(database_url: str) -> str:
+    shared_templates().fill_if_empty(database_url)
+    return database_url
+
+
+@pytest.fixture
+def app(database_url: str, tmp_path: Path) -> App:
+    return _prepared_home("prepared-pack", tmp_path, database_url, _record)
+
+
+@pytest.fixture
+def archived_before(database_url: str, tmp_path: Path) -> App:
+    """The same, archived as the preparation did before walk56d 1 (:func:`_record_before`)."""
+    return _prepared_home("prepared-pack-before", tmp_path, database_url, _record_before)
 
 
 def _prepared(app: App) -> list[Any]:

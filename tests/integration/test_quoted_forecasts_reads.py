@@ -30,6 +30,7 @@ from store.dialect import reader
 from store.forecasts_given import forecasts_given
 from tests.cli_in_process import regie
 from tests.integration.feed_clients import synced_app
+from tests.integration.migrated_template import copy_recorded, shared_templates
 
 PID = "zorg-test"
 
@@ -54,12 +55,21 @@ def _edit(app: App, old: str, new: str) -> None:
 
 
 @pytest.fixture
-def app(tmp_path: Path, migrated_url: str) -> App:
+def app(tmp_path: Path, database_url: str) -> App:
+    """The history of :func:`_record`, recorded once per worker and database kind and copied
+    for each test (:func:`copy_recorded`; the copied folder holds the plan and the home)."""
+    copy_recorded("quoted-forecasts", tmp_path / "r", database_url, _record, plan_file="plan.yaml")
+    return synced_app(tmp_path / "r", database_url, sync=False)
+
+
+def _record(folder: Path, database_url: str) -> None:
     """1.1.2 (18 april 2016): a forecast, a decision of 29 March that moves the date, then an
     update without one. 1.1.3: a forecast, then an update without one, then the plan file
     moves the date. 2.1: a forecast its latest update gives itself, the date moved in the file
     later. 1.1.1: answered, never a forecast. 1.1.6: its date edited, never answered."""
-    app = synced_app(tmp_path, migrated_url)
+    shared_templates().fill_if_empty(database_url)
+    folder.mkdir()
+    app = synced_app(folder, database_url)
     _run(app, "update", "1.1.2", "-s", "at_risk", "--forecast", "2016-05-20",
          "--comment", "Vertraging", "--as-of", "2016-01-05")  # fmt: skip
     _run(app, "update", "1.1.3", "-s", "on_track", "--forecast", "2017-05-01",
@@ -79,7 +89,6 @@ def app(tmp_path: Path, migrated_url: str) -> App:
     _edit(app, "gereed: Q4-2016/Q1-2017", "gereed: Q2-2017")
     _edit(app, 'gereed: "2016"', 'gereed: "2017"')
     _edit(app, "gereed: Ntb", "gereed: Q4-2017")
-    return app
 
 
 def _reference(app: App, plan: Plan, items: list[ItemAssessment], as_of: date) -> dict:

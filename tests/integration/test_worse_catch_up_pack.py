@@ -23,7 +23,8 @@ import pytest
 from regie.bootstrap import App
 from tests.cli import ROOT
 from tests.integration.layout_golden import made_at, synced_at
-from tests.integration.reports_scenario import migrated_app
+from tests.integration.migrated_template import copy_recorded
+from tests.integration.reports_scenario import make_app, migrated_app
 
 EXAMPLE = ROOT / "docs" / "examples" / "eigen-programma.yaml"
 JULY, OCTOBER, JANUARY = date(2026, 7, 9), date(2026, 10, 8), date(2027, 1, 14)
@@ -41,12 +42,19 @@ UNRATIFIED = (
 
 @pytest.fixture
 def app(tmp_path: Path, database_url: str) -> App:
+    """July's pack sent, then 1.2 at risk, 1.1.2 moved in the file and the decision on it
+    (recorded once per worker and database kind, copied for each test: :func:`copy_recorded`)."""
+    home = tmp_path / "home"
+    copy_recorded("worse-catch-up-pack", home, database_url, _record_changes)
+    return make_app(home, database_url)
+
+
+def _record_changes(home: Path, database_url: str) -> None:
     from governance.answers import OFFICE, AnswerInput
     from regie.answers import check_answer, store_answers
     from regie.decisions import add_decision
     from regie.prepare import prepare_meetings
 
-    home = tmp_path / "home"
     home.mkdir()
     plan_file = home / "actions.yaml"
     shutil.copyfile(EXAMPLE, plan_file)
@@ -66,7 +74,6 @@ def app(tmp_path: Path, database_url: str) -> App:
     )
     synced_at(app, datetime(2026, 7, 9, 7, tzinfo=UTC))  # the meeting's morning
     add_decision(app, "stuurgroep", JULY, "Verschuiving 1.1.2 akkoord", item_id="1.1.2")
-    return app
 
 
 def _made(app: App, monkeypatch: pytest.MonkeyPatch, layout: int) -> str:
