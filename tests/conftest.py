@@ -22,7 +22,6 @@ pytest_plugins = [
     "tests.integration.browser",
     "tests.integration.mail_setup",
     "tests.one_database",
-    "tests.plan_memo",
     "pytester",
 ]
 
