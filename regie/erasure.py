@@ -60,22 +60,47 @@ class ForgetReport:
 
 
 def export_contact(app: App, code: str, now: datetime) -> dict[str, Any]:
-    """Every stored row about contact ``code`` (one JSON document)."""
+    """Every stored row about contact ``code`` (one JSON document): a renamed contact's rows
+    under each id they had (``formerly``, review58 1), the ids named in ``ids``."""
     from store.erasure import contact_known, export
 
-    programme_id = app.programme_id()
+    try:
+        plan = app.load_plan()
+    except InvalidInput:  # a plan with problems still lets the office answer a request
+        person, ids, programme_id = code, [code], app.programme_id()
+    else:
+        person = plan.person(code)  # an old id names the contact it became
+        ids = sorted(plan.known_as([person]), key=lambda i: (i != person, i))
+        programme_id = plan.programme.id
     with app.session() as session:
-        if not contact_known(session, programme_id, code):
+        stored = [i for i in ids if contact_known(session, programme_id, i)]
+        if not stored:
             raise InvalidInput(f"{code}: no contact with that id is stored")
-        data = export(session, programme_id, code)
+        data = _merged([export(session, programme_id, i) for i in stored])
     files = [str(p) for p in _eml_files(app, [m["key"] for m in data["outbox"]])]
     return {
-        "contact": code,
+        "contact": person,
+        "ids": stored,
         "programme": programme_id,
         "exported_at": now.isoformat(),
         **data,
         "outbox_files": files,
     }
+
+
+def _merged(exports: list[dict[str, Any]]) -> dict[str, Any]:
+    """One export of several ids of one person: each list's rows once (rows found by address
+    come with every id), other values as the first (current) id's."""
+    out = dict(exports[0])
+    for data in exports[1:]:
+        for key, rows in data.items():
+            if not isinstance(rows, list):
+                continue
+            seen = {json.dumps(r, sort_keys=True, default=str) for r in out[key]}
+            out[key] = [*out[key]] + [
+                r for r in rows if json.dumps(r, sort_keys=True, default=str) not in seen
+            ]
+    return out
 
 
 def write_export(data: dict[str, Any], out: Path | None) -> str:
@@ -101,9 +126,10 @@ def forget_contact(app: App, code: str, now: datetime, *, notes: bool, apply: bo
     from store.erasure import ErasureRefused, contact_known, forget
 
     plan = app.load_plan()
-    if any(c.id == code for c in plan.contacts):
+    if (current := plan.contact(code)) is not None:  # an old id too: the same person
+        now_as = "" if current.id == code else f" (now {current.id}: its 'formerly')"
         raise InvalidInput(
-            f"{code}: still a contact in the plan; remove them from the plan first "
+            f"{code}: still a contact in the plan{now_as}; remove them from the plan first "
             "(and run `regie sync`)"
         )
     programme_id = plan.programme.id

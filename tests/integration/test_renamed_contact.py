@@ -9,6 +9,7 @@ the answer link sent to ``bert`` was refused (*departed*). SQLite and PostgreSQL
 from __future__ import annotations
 
 import email
+import json
 import re
 from datetime import UTC, datetime
 from pathlib import Path
@@ -101,3 +102,18 @@ def test_a_renamed_contact_keeps_their_history(tmp_path: Path, migrated_url: str
     token = next(f"{m[0]}.{m[1]}" for m in LINK.findall(_text(waited)))
     opened = check_link(app, app.load_plan(), token, datetime(2025, 12, 10, 9, tzinfo=UTC))
     assert (opened.contact_id, opened.contact_name) == ("bert-b", "Bert Bond")
+
+    # His data under both ids (an access request, review58 1): exported as one person's; his
+    # old id cannot be forgotten while he is in the plan under the new one.
+    exported = regie("contact", "export", "bert-b", env=env)
+    assert exported.code == 0, exported.err
+    data = json.loads(exported.out)
+    assert (data["contact"], data["ids"]) == ("bert-b", ["bert-b", "bert"])
+    recipients = {m["recipient"] for m in data["outbox"]}
+    assert recipients == {"bert", "bert-b"}, recipients
+    assert [u["comment"] for u in data["status_updates"]] == [NOTE]
+    by_old = json.loads(regie("contact", "export", "bert", env=env).out)
+    assert by_old["ids"] == ["bert-b", "bert"] and len(by_old["outbox"]) == len(data["outbox"])
+    refused = regie("contact", "forget", "bert", "--yes", env=env)
+    assert refused.code == 2
+    assert "bert: still a contact in the plan (now bert-b: its 'formerly')" in refused.err
