@@ -118,7 +118,7 @@ def follow_up(
     ]
     by_id = {r.chase.item_id: r for r in chosen}
     ordered = sorted_chases([r.chase for r in chosen], order, names)
-    org = {c.id: c.organisation for c in plan.contacts}
+    org = {i: c.organisation for c in plan.contacts for i in (c.id, *c.formerly)}
 
     def mine(contact_id: str) -> bool:
         return not filters.owner or org.get(contact_id) == filters.owner
@@ -179,7 +179,7 @@ def chase_rows(app: App, plan: Plan, as_of: date) -> list[ChaseRow]:
     )
     people = {c.id: c.name for c in day_plan.contacts}
     rows = []
-    for c in found:
+    for c in (_as_people(day_plan, f) for f in found):
         item = items[c.item_id]
         rows.append(
             ChaseRow(
@@ -194,6 +194,17 @@ def chase_rows(app: App, plan: Plan, as_of: date) -> list[ChaseRow]:
             )
         )
     return rows
+
+
+def _as_people(plan: Plan, chase: Chase) -> Chase:
+    """``chase`` with each person once by their current id: a renamed contact's old id
+    (``formerly``) is the same person (review58 5: "bert, Bert Bond")."""
+    from dataclasses import replace
+
+    def once(ids: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(sorted({plan.person(x) for x in ids}))
+
+    return replace(chase, contacts=once(chase.contacts), escalated_to=once(chase.escalated_to))
 
 
 def _escalations(connection: Any, plan: Plan, as_of: date) -> tuple[Any, Any, Any, Any]:
@@ -284,7 +295,8 @@ def _delivery(app: App, plan: Plan) -> tuple[list[Undelivered], list[NoChannel],
     from store.bounces import current_bounces
 
     pid = plan.programme.id
-    contacts = {c.id: c for c in plan.contacts}
+    # A renamed contact's messages under the old id are theirs (``formerly``, review58 5).
+    contacts = {i: c for c in plan.contacts for i in (c.id, *c.formerly)}
     with app.session() as session:
         messages = [m for s in UNDELIVERED for m in outbox.messages(session, pid, s, None)]
         bounces = current_bounces(session, pid, {c.id: c.email for c in plan.contacts})
