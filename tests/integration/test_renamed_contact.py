@@ -119,6 +119,8 @@ def test_a_renamed_contact_keeps_their_history(tmp_path: Path, migrated_url: str
     assert "bert: still a contact in the plan (now bert-b: its 'formerly')" in refused.err
 
     # The office's follow-up names him once, by his current id (review58 5).
-    chased = json.loads(regie("follow-up", "--as-of", "2025-12-18", "--format", "json", env=env).out)
+    chased = json.loads(
+        regie("follow-up", "--as-of", "2025-12-18", "--format", "json", env=env).out
+    )
     asked = {c for row in chased["items"] for c in row["contacts"]}
     assert "bert" not in asked and "bert-b" in asked, chased["items"]
